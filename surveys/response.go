@@ -1,0 +1,359 @@
+package surveys
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Channel is how a response reached Voices.
+type Channel string
+
+const (
+	ChannelWeb      Channel = "web"      // the resident's own web form
+	ChannelAPI      Channel = "api"      // POST /api/v1/surveys/{slug}/responses
+	ChannelSMS      Channel = "sms"      // a text message conversation
+	ChannelAssisted Channel = "assisted" // entered for someone by a group, interpreter or officer
+	ChannelImport   Channel = "import"   // a row of an uploaded CSV (paper forms typed up)
+)
+
+// Channels lists every channel, for filters and checks.
+var Channels = []Channel{ChannelWeb, ChannelAPI, ChannelSMS, ChannelAssisted, ChannelImport}
+
+// Who entered a response.
+const (
+	EnteredBySelf           = "self"
+	EnteredByCommunityGroup = "community_group"
+	EnteredByInterpreter    = "interpreter"
+	EnteredByOfficer        = "officer"
+)
+
+// Mediation records how a response was given: by the person themselves, or
+// through a community group, an interpreter (including BSL) or an officer.
+// Every analysis can see it, so mediated answers count and can be told apart.
+type Mediation struct {
+	EnteredBy           string `json:"entered_by" validate:"omitempty,oneof=self community_group interpreter officer"`
+	Mode                string `json:"mode,omitempty" validate:"omitempty,oneof=face_to_face phone video bsl_video_relay paper group_session"`
+	InterpreterLanguage string `json:"interpreter_language,omitempty" validate:"omitempty,max=35,langtag"`
+	Interpreter         string `json:"interpreter,omitempty" validate:"max=200"`
+	ConsentConfirmed    bool   `json:"consent_confirmed,omitempty"`
+
+	// From the signed-in user who entered it, never from the request body.
+	OrganisationID int64  `json:"-"`
+	Organisation   string `json:"organisation,omitempty"`
+	UserID         int64  `json:"-"`
+}
+
+// Submission is a response as it arrives from any channel, before it is
+// checked. Answers hold each question's value(s) as text: one value for most
+// questions, several for multiple choice.
+type Submission struct {
+	Language  string
+	Answers   map[string][]string
+	Equality  map[string]string
+	Mediation Mediation
+	Channel   Channel
+	// EnteredFor is the signed-in user entering the response, or nil for a
+	// resident answering for themselves.
+	EnteredFor *User
+}
+
+// Response is a checked, stored response.
+type Response struct {
+	ID          int64
+	SurveyID    int64
+	Reference   string
+	SubmittedAt time.Time
+	Channel     Channel
+	Language    string
+	Mediation   Mediation
+	Answers     []Answer          // in question order
+	Equality    map[string]string // keys from EqualityColumns; nil when none given
+}
+
+// Answer is the answer to one question (or the "Other" text of one).
+type Answer struct {
+	Key    string
+	Values []string // one value, or several for multiple choice
+}
+
+// Answer returns the values given for key, or nil.
+func (r *Response) Answer(key string) []string {
+	for _, a := range r.Answers {
+		if a.Key == key {
+			return a.Values
+		}
+	}
+	return nil
+}
+
+// Visible reports whether q is asked, given the answers so far: a question
+// with show_if is asked only when the earlier answer is one of its values.
+func (q *Question) Visible(answers map[string][]string) bool {
+	if q.ShowIf == nil {
+		return true
+	}
+	for _, v := range answers[q.ShowIf.Question] {
+		if contains(q.ShowIf.In, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckSubmission checks sub against the survey's questions and returns the
+// response to store, or an error naming every field to fix. It does not
+// check that the survey is open (see CheckOpen) and it changes nothing.
+func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
+	fields := fieldErrors{}
+	r := &Response{SurveyID: s.ID, Channel: sub.Channel, Language: sub.Language, Mediation: sub.Mediation}
+	if r.Language == "" {
+		r.Language = s.DefaultLanguage()
+	} else if !s.HasLanguage(r.Language) {
+		fields.add("language", "%q is not a language of this survey; use one of: %s", r.Language, strings.Join(s.Languages, ", "))
+	}
+	if !contains(channelNames(), string(r.Channel)) {
+		fields.add("channel", "%q is not a channel Voices knows", r.Channel)
+	}
+	checkMediation(&r.Mediation, sub.EnteredFor, fields)
+
+	// Normalise every answer first, so that show_if sees the canonical values.
+	given := map[string][]string{}
+	for key, raw := range sub.Answers {
+		values := nonEmpty(raw)
+		if len(values) == 0 {
+			continue
+		}
+		q := s.Question(key)
+		if q == nil {
+			if base, ok := strings.CutSuffix(key, "_other"); ok && s.Question(base) != nil && s.Question(base).Other {
+				given[key] = values
+				continue
+			}
+			fields.add(key, "there is no question with this key in this survey")
+			continue
+		}
+		norm, problem := q.normaliseValues(values)
+		if problem != "" {
+			fields.add(key, "%s", problem)
+			continue
+		}
+		given[key] = norm
+	}
+	for i := range s.Questions {
+		q := &s.Questions[i]
+		values, answered := given[q.Key]
+		if !q.Visible(given) {
+			if fields[q.ShowIf.Question] != "" {
+				continue // the answer it depends on is wrong already: fix that first
+			}
+			if answered {
+				fields.add(q.Key, "this question is not asked with the answer given to %q; remove this answer", q.ShowIf.Question)
+				delete(given, q.Key)
+			}
+			if _, ok := given[OtherKey(q.Key)]; ok {
+				fields.add(OtherKey(q.Key), "this question is not asked with the answer given to %q; remove this answer", q.ShowIf.Question)
+			}
+			continue
+		}
+		if !answered {
+			if q.Required && fields[q.Key] == "" {
+				fields.add(q.Key, "%s", q.missingMessage())
+			}
+			continue
+		}
+		r.Answers = append(r.Answers, Answer{Key: q.Key, Values: values})
+		if q.Other {
+			if other, ok := given[OtherKey(q.Key)]; ok {
+				text := strings.Join(other, " ")
+				switch {
+				case !contains(values, OtherValue):
+					fields.add(OtherKey(q.Key), "only give this when %q is answered \"other\"", q.Key)
+				case utf8.RuneCountInString(text) > OtherTextMaxLength:
+					fields.add(OtherKey(q.Key), "must be %d characters or fewer (it is %d)", OtherTextMaxLength, utf8.RuneCountInString(text))
+				default:
+					r.Answers = append(r.Answers, Answer{Key: OtherKey(q.Key), Values: []string{text}})
+				}
+			}
+		}
+	}
+	if len(sub.Equality) > 0 {
+		if !s.EqualityMonitoring {
+			fields.add("equality", "this survey does not ask equality questions; leave them out")
+		} else if eq := CheckEquality(sub.Equality, fields); len(eq) > 0 {
+			r.Equality = eq
+		}
+	}
+	if err := fields.err("Some answers need to be changed. Check each one listed."); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func channelNames() []string {
+	names := make([]string, len(Channels))
+	for i, c := range Channels {
+		names[i] = string(c)
+	}
+	return names
+}
+
+// checkMediation applies the rules on who may enter a response for whom.
+// The organisation and user always come from the signed-in user.
+func checkMediation(m *Mediation, by *User, fields fieldErrors) {
+	if err := validate.Struct(m); err != nil {
+		fieldsFromValidator(err, "mediation.", fields)
+	}
+	if m.EnteredBy == "" {
+		m.EnteredBy = EnteredBySelf
+		if by != nil {
+			m.EnteredBy = by.Role.EntersAs()
+		}
+	}
+	m.OrganisationID, m.Organisation, m.UserID = 0, "", 0
+	if by != nil {
+		m.UserID = by.ID
+		m.OrganisationID = by.OrganisationID
+		m.Organisation = by.Organisation
+	}
+	if m.EnteredBy == EnteredBySelf {
+		return
+	}
+	if by == nil {
+		fields.add("mediation.entered_by", "only a signed-in community group member, interpreter or officer can enter a response for someone else; answer for yourself with \"self\"")
+		return
+	}
+	if !m.ConsentConfirmed {
+		fields.add("mediation.consent_confirmed", "confirm that the person agreed to take part and that these are their answers")
+	}
+}
+
+func fieldsFromValidator(err error, prefix string, fields fieldErrors) {
+	sub := fieldErrors{}
+	validatorMessages(err, sub)
+	for k, v := range sub {
+		fields.add(prefix+k, "%s", v)
+	}
+}
+
+func nonEmpty(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// normaliseValues checks the values given for q and returns them in
+// canonical form, or a message saying what to do.
+func (q *Question) normaliseValues(values []string) ([]string, string) {
+	switch q.Type {
+	case TypeText, TypeLongText:
+		text := strings.Join(values, "\n")
+		if strings.ContainsRune(text, 0) {
+			return nil, "remove the invisible control characters from this answer"
+		}
+		if n, max := utf8.RuneCountInString(text), q.MaxTextLength(); n > max {
+			return nil, fmt.Sprintf("answer must be %d characters or fewer (it is %d)", max, n)
+		}
+		return []string{text}, ""
+	case TypeMultipleChoice:
+		var out []string
+		for _, v := range values {
+			norm, problem := q.normaliseValue(v)
+			if problem != "" {
+				return nil, problem
+			}
+			if !contains(out, norm) {
+				out = append(out, norm)
+			}
+		}
+		return out, ""
+	default:
+		if len(values) > 1 {
+			return nil, "select only one answer"
+		}
+		norm, problem := q.normaliseValue(values[0])
+		if problem != "" {
+			return nil, problem
+		}
+		return []string{norm}, ""
+	}
+}
+
+// normaliseValue checks one value of a non-text question.
+func (q *Question) normaliseValue(v string) (string, string) {
+	v = strings.TrimSpace(v)
+	switch q.Type {
+	case TypeSingleChoice, TypeMultipleChoice:
+		if !q.HasOption(v) {
+			return "", fmt.Sprintf("%q is not one of the answers; choose from: %s", v, strings.Join(q.optionValues(), ", "))
+		}
+		return v, ""
+	case TypeYesNo:
+		switch strings.ToLower(v) {
+		case "yes", "y", "true":
+			return "yes", ""
+		case "no", "n", "false":
+			return "no", ""
+		}
+		return "", "select yes or no"
+	case TypeScale:
+		n, err := strconv.Atoi(v)
+		if err != nil || float64(n) < *q.Min || float64(n) > *q.Max {
+			return "", fmt.Sprintf("select a whole number from %s to %s", formatNumber(*q.Min), formatNumber(*q.Max))
+		}
+		return strconv.Itoa(n), ""
+	case TypeNumber:
+		f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return "", "enter a number, like 12 or 3.5"
+		}
+		if (q.Min != nil && f < *q.Min) || (q.Max != nil && f > *q.Max) {
+			return "", q.numberRange()
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), ""
+	}
+	return v, ""
+}
+
+func (q *Question) numberRange() string {
+	switch {
+	case q.Min != nil && q.Max != nil:
+		return fmt.Sprintf("enter a number from %s to %s", formatNumber(*q.Min), formatNumber(*q.Max))
+	case q.Min != nil:
+		return fmt.Sprintf("enter a number of %s or more", formatNumber(*q.Min))
+	default:
+		return fmt.Sprintf("enter a number of %s or less", formatNumber(*q.Max))
+	}
+}
+
+func (q *Question) optionValues() []string {
+	vals := make([]string, 0, len(q.Options)+1)
+	for _, o := range q.Options {
+		vals = append(vals, o.Value)
+	}
+	if q.Other {
+		vals = append(vals, OtherValue)
+	}
+	return vals
+}
+
+func (q *Question) missingMessage() string {
+	switch q.Type {
+	case TypeSingleChoice, TypeYesNo:
+		return "this question needs an answer: select one"
+	case TypeMultipleChoice:
+		return "this question needs an answer: select at least one"
+	case TypeScale:
+		return fmt.Sprintf("this question needs an answer: select a number from %s to %s", formatNumber(*q.Min), formatNumber(*q.Max))
+	case TypeNumber:
+		return "this question needs an answer: enter a number"
+	}
+	return "this question needs an answer: enter your answer"
+}

@@ -1,0 +1,167 @@
+package surveys
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Service carries out what people ask of Voices, whatever channel they use:
+// every channel submits through Submit, so validation and storage treat
+// every response alike.
+type Service struct {
+	Store Store
+	Now   func() time.Time // the clock; time.Now when nil
+}
+
+func (svc *Service) now() time.Time {
+	if svc.Now != nil {
+		return svc.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// CreateSurvey reads a definition (YAML or JSON) and stores it as a new survey.
+func (svc *Service) CreateSurvey(ctx context.Context, definition []byte) (*Survey, error) {
+	s, err := ParseDefinition(definition)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.Store.CreateSurvey(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ReplaceSurvey replaces the survey at slug with a new definition. Once a
+// survey has responses, a change that would orphan stored answers (removing
+// or retyping an answered question, removing an answered option) is refused.
+func (svc *Service) ReplaceSurvey(ctx context.Context, slug string, definition []byte) (*Survey, error) {
+	s, err := ParseDefinition(definition)
+	if err != nil {
+		return nil, err
+	}
+	if s.Slug != slug {
+		return nil, &Error{Code: EINVALID, Message: "The definition is for a different survey.",
+			Fields: map[string]string{"slug": fmt.Sprintf("is %q but the address is for %q; a survey's slug cannot be changed", s.Slug, slug)}}
+	}
+	err = svc.Store.ReplaceSurvey(ctx, s, func(old *Survey, used map[string][]string) error {
+		return s.checkKeepsAnswers(old, used)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkKeepsAnswers refuses a new definition that could not hold the
+// answers already stored under the old one.
+func (s *Survey) checkKeepsAnswers(old *Survey, used map[string][]string) error {
+	fields := fieldErrors{}
+	for key, values := range used {
+		if base, ok := strings.CutSuffix(key, "_other"); ok && old.Question(key) == nil {
+			if q := s.Question(base); q == nil || !q.Other {
+				fields.add(base, "responses include \"Other\" answers to %q: keep the question and its other: true", base)
+			}
+			continue
+		}
+		q, was := s.Question(key), old.Question(key)
+		if q == nil {
+			fields.add(key, "responses include answers to %q: it cannot be removed", key)
+			continue
+		}
+		if was != nil && q.Type != was.Type && !(isFreeText(q.Type) && isFreeText(was.Type)) {
+			fields.add(key, "responses include %s answers to %q: it cannot become %s", was.Type, key, q.Type)
+			continue
+		}
+		if isFreeText(q.Type) {
+			continue
+		}
+		for _, v := range values {
+			if _, problem := q.normaliseValue(v); problem != "" {
+				fields.add(key, "responses include the answer %q to %q, which the new definition no longer allows", v, key)
+				break
+			}
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &Error{Code: ECONFLICT, Message: "The survey already has responses, and this change would lose some of their answers.", Fields: fields}
+}
+
+func isFreeText(t QuestionType) bool { return t == TypeText || t == TypeLongText }
+
+// SetStatus opens or closes a survey.
+func (svc *Service) SetStatus(ctx context.Context, slug string, status Status) error {
+	switch status {
+	case StatusOpen, StatusClosed, StatusDraft:
+	default:
+		return Errorf(EINVALID, "Status must be draft, open or closed.")
+	}
+	return svc.Store.SetSurveyStatus(ctx, slug, status)
+}
+
+// Submit checks a submission and stores it as a response to the survey at
+// slug. It stores all of it or nothing.
+func (svc *Service) Submit(ctx context.Context, slug string, sub *Submission) (*Response, error) {
+	s, err := svc.Store.Survey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	now := svc.now()
+	if err := s.CheckOpen(now); err != nil {
+		return nil, err
+	}
+	r, err := s.CheckSubmission(sub)
+	if err != nil {
+		return nil, err
+	}
+	r.SubmittedAt = now
+	for tries := 0; ; tries++ {
+		r.Reference = NewReference()
+		err = svc.Store.CreateResponse(ctx, r)
+		if !errors.Is(err, ErrReferenceTaken) || tries == 10 {
+			return r, err
+		}
+	}
+}
+
+// AddUser checks and adds a user with a hashed password.
+func (svc *Service) AddUser(ctx context.Context, u *NewUser) (*User, error) {
+	if err := u.Check(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(u.Password)
+	if err != nil {
+		return nil, err
+	}
+	return svc.Store.CreateUser(ctx, u, hash)
+}
+
+// CreateToken makes a new API token for the user with email. The token is
+// returned once and only its hash is kept.
+func (svc *Service) CreateToken(ctx context.Context, email string) (string, error) {
+	u, err := svc.Store.UserByEmail(ctx, email)
+	if err != nil {
+		return "", err
+	}
+	token, hash, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	if err := svc.Store.CreateToken(ctx, u.ID, hash); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Authenticate returns the user an API token belongs to.
+func (svc *Service) Authenticate(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, Errorf(EUNAUTHORIZED, "Sign in or send an API token.")
+	}
+	return svc.Store.UserByToken(ctx, HashToken(token))
+}

@@ -1,0 +1,216 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/voices-uk/voices/surveys"
+)
+
+// equalityInsert is built once from surveys.EqualityColumns, which are
+// constants of the domain, never input.
+var equalityInsert = "INSERT INTO equality_answers (response_id, standard, " +
+	strings.Join(surveys.EqualityColumns, ", ") + ") VALUES (?, ?" +
+	strings.Repeat(", ?", len(surveys.EqualityColumns)) + ")"
+
+// CreateResponse stores a response, its answers and equality answers in one
+// transaction: all of it or nothing.
+func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
+	id, err := inTx(ctx, db.write, func(tx *sql.Tx) (int64, error) {
+		m := r.Mediation
+		res, err := tx.ExecContext(ctx, `INSERT INTO responses (survey_id, reference, submitted_at, channel, language,
+			entered_by, mode, interpreter_language, interpreter, consent_confirmed, organisation_id, user_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.SurveyID, r.Reference, formatTime(r.SubmittedAt), r.Channel, r.Language,
+			m.EnteredBy, nullString(m.Mode), nullString(m.InterpreterLanguage), nullString(m.Interpreter),
+			m.ConsentConfirmed, nullInt(m.OrganisationID), nullInt(m.UserID))
+		if isUnique(err, "responses.reference") {
+			return 0, surveys.ErrReferenceTaken
+		}
+		if err != nil {
+			return 0, err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return 0, err
+		}
+		if len(r.Answers) > 0 {
+			// One multi-row INSERT: a round trip per value would dominate the cost.
+			var q strings.Builder
+			args := make([]any, 0, 4*len(r.Answers))
+			q.WriteString("INSERT INTO answers (response_id, question_key, position, value) VALUES ")
+			n := 0
+			for _, a := range r.Answers {
+				for pos, v := range a.Values {
+					if n > 0 {
+						q.WriteString(", ")
+					}
+					q.WriteString("(?, ?, ?, ?)")
+					args = append(args, id, a.Key, pos, v)
+					n++
+				}
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return 0, err
+			}
+		}
+		if len(r.Equality) > 0 {
+			args := []any{id, surveys.EqualityStandard}
+			for _, c := range surveys.EqualityColumns {
+				args = append(args, nullString(r.Equality[c]))
+			}
+			if _, err := tx.ExecContext(ctx, equalityInsert, args...); err != nil {
+				return 0, err
+			}
+		}
+		return id, nil
+	})
+	if err != nil {
+		return err
+	}
+	r.ID = id
+	return nil
+}
+
+// responseQuery selects responses with their organisation and equality
+// answers (one row each); answers are read by a second query alongside.
+var responseQuery = `SELECT r.id, r.survey_id, r.reference, r.submitted_at, r.channel, r.language,
+	r.entered_by, COALESCE(r.mode, ''), COALESCE(r.interpreter_language, ''), COALESCE(r.interpreter, ''),
+	r.consent_confirmed, COALESCE(r.organisation_id, 0), COALESCE(o.name, ''), COALESCE(r.user_id, 0),
+	e.response_id IS NOT NULL, ` + prefixed("e.", surveys.EqualityColumns) + `
+	FROM responses r
+	LEFT JOIN organisations o ON o.id = r.organisation_id
+	LEFT JOIN equality_answers e ON e.response_id = r.id`
+
+func prefixed(prefix string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "COALESCE(" + prefix + c + ", '')"
+	}
+	return strings.Join(out, ", ")
+}
+
+// where builds the WHERE clause and arguments for a filter.
+func where(surveyID int64, f surveys.ResponseFilter) (string, []any) {
+	clause := ` WHERE r.survey_id = ? AND r.id > ?`
+	args := []any{surveyID, f.AfterID}
+	if f.Channel != "" {
+		clause += ` AND r.channel = ?`
+		args = append(args, f.Channel)
+	}
+	if !f.From.IsZero() {
+		clause += ` AND r.submitted_at >= ?`
+		args = append(args, formatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		clause += ` AND r.submitted_at < ?`
+		args = append(args, formatTime(f.To))
+	}
+	return clause, args
+}
+
+// Responses returns one page of responses.
+func (db *DB) Responses(ctx context.Context, surveyID int64, f surveys.ResponseFilter) ([]*surveys.Response, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var list []*surveys.Response
+	err := db.eachResponse(ctx, surveyID, f, f.Limit, func(r *surveys.Response) error {
+		list = append(list, r)
+		return nil
+	})
+	return list, err
+}
+
+// EachResponse streams every response that f selects.
+func (db *DB) EachResponse(ctx context.Context, surveyID int64, f surveys.ResponseFilter, fn func(*surveys.Response) error) error {
+	return db.eachResponse(ctx, surveyID, f, -1, fn)
+}
+
+// eachResponse reads responses and their answers with two queries walked
+// side by side in id order, inside one read transaction so both see the
+// same snapshot. Memory holds one response at a time.
+func (db *DB) eachResponse(ctx context.Context, surveyID int64, f surveys.ResponseFilter, limit int, fn func(*surveys.Response) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	clause, args := where(surveyID, f)
+	rows, err := tx.QueryContext(ctx, responseQuery+clause+` ORDER BY r.id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// The answers of the same responses, in the same order. The bounds on
+	// response_id come from the first and last response read, so the
+	// answers query starts once the first response is known.
+	answerQuery := `SELECT a.response_id, a.question_key, a.value FROM answers a
+		JOIN responses r ON r.id = a.response_id` + clause + ` ORDER BY a.response_id, a.question_key, a.position`
+	answers, err := tx.QueryContext(ctx, answerQuery, args...)
+	if err != nil {
+		return err
+	}
+	defer answers.Close()
+
+	var (
+		pending    bool // a read answer not yet used
+		aID        int64
+		aKey, aVal string
+		eqPresent  bool
+		eq         = make([]string, len(surveys.EqualityColumns))
+		dest       = make([]any, 0, 15+len(eq))
+	)
+	for rows.Next() {
+		r := &surveys.Response{}
+		var submitted string
+		m := &r.Mediation
+		dest = append(dest[:0], &r.ID, &r.SurveyID, &r.Reference, &submitted, &r.Channel, &r.Language,
+			&m.EnteredBy, &m.Mode, &m.InterpreterLanguage, &m.Interpreter, &m.ConsentConfirmed,
+			&m.OrganisationID, &m.Organisation, &m.UserID, &eqPresent)
+		for i := range eq {
+			dest = append(dest, &eq[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		r.SubmittedAt = parseTime(submitted)
+		if eqPresent {
+			r.Equality = make(map[string]string, len(eq))
+			for i, c := range surveys.EqualityColumns {
+				if eq[i] != "" {
+					r.Equality[c] = eq[i]
+				}
+			}
+		}
+		for {
+			if !pending {
+				if !answers.Next() {
+					break
+				}
+				if err := answers.Scan(&aID, &aKey, &aVal); err != nil {
+					return err
+				}
+				pending = true
+			}
+			if aID > r.ID {
+				break
+			}
+			pending = false
+			if aID < r.ID {
+				continue
+			}
+			if n := len(r.Answers); n > 0 && r.Answers[n-1].Key == aKey {
+				r.Answers[n-1].Values = append(r.Answers[n-1].Values, aVal)
+			} else {
+				r.Answers = append(r.Answers, surveys.Answer{Key: aKey, Values: []string{aVal}})
+			}
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return errors.Join(rows.Err(), answers.Err())
+}

@@ -1,0 +1,177 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/voices-uk/voices/surveys"
+)
+
+// CreateSurvey stores a new survey.
+func (db *DB) CreateSurvey(ctx context.Context, s *surveys.Survey) error {
+	def, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	res, err := db.write.ExecContext(ctx, `INSERT INTO surveys (slug, status, opens_at, closes_at, definition, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.Slug, s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, formatTime(now), formatTime(now))
+	if isUnique(err, "surveys.slug") {
+		return surveys.Errorf(surveys.ECONFLICT, "A survey with the slug %q already exists. Choose another slug, or replace it with PUT /api/v1/surveys/%s.", s.Slug, s.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	s.ID, err = res.LastInsertId()
+	s.CreatedAt, s.UpdatedAt = now, now
+	return err
+}
+
+// ReplaceSurvey replaces a survey's definition if check allows it.
+func (db *DB) ReplaceSurvey(ctx context.Context, s *surveys.Survey, check func(old *surveys.Survey, used map[string][]string) error) error {
+	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+		old, err := scanSurvey(tx.QueryRowContext(ctx, surveyColumns+` WHERE slug = ?`, s.Slug))
+		if err != nil {
+			return struct{}{}, err
+		}
+		used, err := usedAnswers(ctx, tx, old)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if err := check(old, used); err != nil {
+			return struct{}{}, err
+		}
+		def, err := json.Marshal(s)
+		if err != nil {
+			return struct{}{}, err
+		}
+		now := time.Now().UTC()
+		_, err = tx.ExecContext(ctx, `UPDATE surveys SET status = ?, opens_at = ?, closes_at = ?, definition = ?, updated_at = ? WHERE id = ?`,
+			s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, formatTime(now), old.ID)
+		s.ID, s.CreatedAt, s.UpdatedAt = old.ID, old.CreatedAt, now
+		return struct{}{}, err
+	})
+	return err
+}
+
+// usedAnswers returns the question keys answered in stored responses and,
+// for questions that are not free text, the distinct values given.
+func usedAnswers(ctx context.Context, tx *sql.Tx, s *surveys.Survey) (map[string][]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.question_key FROM answers a
+		JOIN responses r ON r.id = a.response_id WHERE r.survey_id = ?`, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	used := map[string][]string{}
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		used[key] = nil
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	for key := range used {
+		q := s.Question(key)
+		if q == nil || q.Type == surveys.TypeText || q.Type == surveys.TypeLongText {
+			continue
+		}
+		vals, err := tx.QueryContext(ctx, `SELECT DISTINCT a.value FROM answers a
+			JOIN responses r ON r.id = a.response_id WHERE r.survey_id = ? AND a.question_key = ?`, s.ID, key)
+		if err != nil {
+			return nil, err
+		}
+		for vals.Next() {
+			var v string
+			if err := vals.Scan(&v); err != nil {
+				vals.Close()
+				return nil, err
+			}
+			used[key] = append(used[key], v)
+		}
+		if err := errors.Join(vals.Err(), vals.Close()); err != nil {
+			return nil, err
+		}
+	}
+	return used, nil
+}
+
+const surveyColumns = `SELECT id, status, opens_at, closes_at, definition, created_at, updated_at FROM surveys`
+
+type scanner interface{ Scan(...any) error }
+
+func scanSurvey(row scanner) (*surveys.Survey, error) {
+	var (
+		s                surveys.Survey
+		def              []byte
+		opens, closes    sql.NullString
+		created, updated string
+		id               int64
+		status           string
+	)
+	err := row.Scan(&id, &status, &opens, &closes, &def, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "There is no survey at this address.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(def, &s); err != nil {
+		return nil, err
+	}
+	s.ID, s.Status = id, surveys.Status(status)
+	s.OpensAt, s.ClosesAt = nil, nil
+	if opens.Valid {
+		t := parseTime(opens.String)
+		s.OpensAt = &t
+	}
+	if closes.Valid {
+		t := parseTime(closes.String)
+		s.ClosesAt = &t
+	}
+	s.CreatedAt, s.UpdatedAt = parseTime(created), parseTime(updated)
+	return &s, nil
+}
+
+// Survey returns the survey with slug.
+func (db *DB) Survey(ctx context.Context, slug string) (*surveys.Survey, error) {
+	return scanSurvey(db.read.QueryRowContext(ctx, surveyColumns+` WHERE slug = ?`, slug))
+}
+
+// Surveys lists surveys, newest first.
+func (db *DB) Surveys(ctx context.Context, status surveys.Status) ([]*surveys.Survey, error) {
+	rows, err := db.read.QueryContext(ctx, surveyColumns+` WHERE ? = '' OR status = ? ORDER BY created_at DESC, id DESC`, status, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*surveys.Survey
+	for rows.Next() {
+		s, err := scanSurvey(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, rows.Err()
+}
+
+// SetSurveyStatus changes a survey's status. The status column, not the
+// stored definition, is what counts (scanSurvey reads it over the definition).
+func (db *DB) SetSurveyStatus(ctx context.Context, slug string, status surveys.Status) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE surveys SET status = ?, updated_at = ? WHERE slug = ?`,
+		status, formatTime(time.Now()), slug)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(err, surveys.Errorf(surveys.ENOTFOUND, "There is no survey at this address."))
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/voices-uk/voices/surveys"
+)
+
+// CreateUser adds a user, creating their organisation if it is new.
+func (db *DB) CreateUser(ctx context.Context, u *surveys.NewUser, passwordHash string) (*surveys.User, error) {
+	return inTx(ctx, db.write, func(tx *sql.Tx) (*surveys.User, error) {
+		now := time.Now().UTC()
+		user := &surveys.User{Email: u.Email, Name: u.Name, Role: u.Role, Organisation: u.Organisation, CreatedAt: now}
+		if u.Organisation != "" {
+			_, err := tx.ExecContext(ctx, `INSERT INTO organisations (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+				u.Organisation, formatTime(now))
+			if err != nil {
+				return nil, err
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE name = ?`, u.Organisation).Scan(&user.OrganisationID); err != nil {
+				return nil, err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, organisation_id, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.Role, nullInt(user.OrganisationID), passwordHash, formatTime(now))
+		if isUnique(err, "users.email") {
+			return nil, &surveys.Error{Code: surveys.ECONFLICT, Message: "The user could not be added.",
+				Fields: map[string]string{"email": "a user with this email address already exists"}}
+		}
+		if err != nil {
+			return nil, err
+		}
+		user.ID, err = res.LastInsertId()
+		return user, err
+	})
+}
+
+const userColumns = `SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), COALESCE(o.name, ''), u.created_at
+	FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id`
+
+func scanUser(row scanner, notFound error) (*surveys.User, error) {
+	var u surveys.User
+	var created string
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrganisationID, &u.Organisation, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	}
+	u.CreatedAt = parseTime(created)
+	return &u, err
+}
+
+// UserByEmail returns the user with email (any case).
+func (db *DB) UserByEmail(ctx context.Context, email string) (*surveys.User, error) {
+	return scanUser(db.read.QueryRowContext(ctx, userColumns+` WHERE u.email = ?`, email),
+		surveys.Errorf(surveys.ENOTFOUND, "There is no user with the email address %q.", email))
+}
+
+// CreateToken stores a token hash for a user.
+func (db *DB) CreateToken(ctx context.Context, userID int64, hash []byte) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`,
+		userID, hash, formatTime(time.Now()))
+	return err
+}
+
+// UserByToken returns the user a token hash belongs to.
+func (db *DB) UserByToken(ctx context.Context, hash []byte) (*surveys.User, error) {
+	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`, hash),
+		surveys.Errorf(surveys.EUNAUTHORIZED, "The API token is not valid. Create a new one with: voices token create --email YOUR-EMAIL"))
+}

@@ -1,0 +1,163 @@
+package surveys
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Role says what a signed-in user may do.
+type Role string
+
+const (
+	RoleAdmin       Role = "admin"       // everything, including managing users
+	RoleOfficer     Role = "officer"     // council officer: builds surveys, sees all responses
+	RolePartner     Role = "partner"     // community group member: enters responses for people
+	RoleInterpreter Role = "interpreter" // interpreter (including BSL): enters responses for people
+)
+
+// IsOfficer reports whether the role may run surveys and read all responses.
+func (r Role) IsOfficer() bool { return r == RoleAdmin || r == RoleOfficer }
+
+// EntersAs is the mediation recorded when this role enters a response and
+// does not say otherwise.
+func (r Role) EntersAs() string {
+	switch r {
+	case RolePartner:
+		return EnteredByCommunityGroup
+	case RoleInterpreter:
+		return EnteredByInterpreter
+	}
+	return EnteredByOfficer
+}
+
+// User is someone who signs in: an officer, a community group member or an
+// interpreter.
+type User struct {
+	ID             int64
+	Email          string
+	Name           string
+	Role           Role
+	OrganisationID int64 // 0 when the user belongs to none
+	Organisation   string
+	CreatedAt      time.Time
+}
+
+// NewUser is what is needed to add a user.
+type NewUser struct {
+	Email        string `validate:"required,max=254,email"`
+	Name         string `validate:"required,max=200"`
+	Role         Role   `validate:"required,oneof=admin officer partner interpreter"`
+	Organisation string `validate:"max=200"`
+	Password     string
+}
+
+// Minimum and maximum password length, in characters. Long passphrases
+// and pasting from a password manager are welcome (WCAG 2.2 3.3.8).
+const (
+	MinPasswordLength = 12
+	MaxPasswordLength = 1000
+)
+
+// Check validates a new user, naming each problem.
+func (u *NewUser) Check() error {
+	fields := fieldErrors{}
+	u.Email = strings.TrimSpace(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	u.Organisation = strings.TrimSpace(u.Organisation)
+	if err := validate.Struct(u); err != nil {
+		validatorMessages(err, fields)
+		if _, ok := fields["Email"]; ok {
+			delete(fields, "Email")
+			fields.add("email", "enter an email address like name@example.org")
+		}
+		for _, k := range []string{"Name", "Role", "Organisation"} {
+			if m, ok := fields[k]; ok {
+				delete(fields, k)
+				fields.add(strings.ToLower(k), "%s", m)
+			}
+		}
+	}
+	if _, err := mail.ParseAddress(u.Email); err != nil && fields["email"] == "" {
+		fields.add("email", "enter an email address like name@example.org")
+	}
+	if u.Role == RolePartner && u.Organisation == "" {
+		fields.add("organisation", "a community group member must belong to an organisation; give its name")
+	}
+	if n := utf8.RuneCountInString(u.Password); n < MinPasswordLength || n > MaxPasswordLength {
+		fields.add("password", "must be between %d and %d characters long", MinPasswordLength, MaxPasswordLength)
+	}
+	return fields.err("The user could not be added. Fix each problem listed.")
+}
+
+// argon2id parameters: RFC 9106's second recommended option, with two lanes
+// for our two-core machines.
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024 // KiB
+	argonThreads = 2
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(password string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches a hash from HashPassword.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// tokenPrefix marks Voices API tokens, so that secret scanners and people
+// can recognise one that has leaked.
+const tokenPrefix = "voices_"
+
+// NewToken returns a new random API token and the hash to store. Only the
+// hash is stored: a token has 256 random bits, so a fast hash is enough.
+func NewToken() (token string, hash []byte, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	token = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token), nil
+}
+
+// HashToken returns the stored form of an API token.
+func HashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
