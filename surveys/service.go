@@ -16,7 +16,8 @@ type Service struct {
 	Now   func() time.Time // the clock; time.Now when nil
 }
 
-func (svc *Service) now() time.Time {
+// Clock returns the current time in UTC, from Now when set.
+func (svc *Service) Clock() time.Time {
 	if svc.Now != nil {
 		return svc.Now().UTC()
 	}
@@ -111,7 +112,7 @@ func (svc *Service) Submit(ctx context.Context, slug string, sub *Submission) (*
 	if err != nil {
 		return nil, err
 	}
-	now := svc.now()
+	now := svc.Clock()
 	if err := s.CheckOpen(now); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,9 @@ import (
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
+	// Applied lists the migrations that Open applied (none when the
+	// database was up to date).
+	Applied []string
 }
 
 var _ surveys.Store = (*DB)(nil)
@@ -49,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
 	db := &DB{write: write}
-	if _, err := db.Migrate(ctx); err != nil {
+	if db.Applied, err = db.Migrate(ctx); err != nil {
 		write.Close()
 		return nil, err
 	}

@@ -1,0 +1,386 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/voices-uk/voices/server"
+	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/export"
+	"github.com/voices-uk/voices/surveys/sqlite"
+)
+
+// stdio is what a command may touch of the outside world, so that tests can
+// run every command in-process.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+	getenv   func(string) string
+	// listening, when set, is told the address serve listens on (tests
+	// start it on 127.0.0.1:0).
+	listening func(addr string)
+}
+
+const usage = `Voices: hear from everyone a council serves, and act on it.
+
+Usage:
+  voices serve [--addr 127.0.0.1:8080] [--db voices.db] [--demo] [--public-url URL]
+  voices migrate --db PATH
+  voices user add --db PATH --email E --name N --role admin|officer|partner|interpreter [--org NAME]
+                  (the password is read from standard input)
+  voices token create --db PATH --email E
+  voices survey import --db PATH [--replace] FILE
+  voices export --db PATH --survey SLUG --format csv|json|xlsx [--out FILE]
+
+Every flag can also be set by an environment variable VOICES_<FLAG>,
+e.g. VOICES_DB=/data/voices.db or VOICES_PUBLIC_URL=https://voices.example.gov.uk.
+`
+
+// errUsage marks mistakes in how a command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// run runs the command in args and returns the exit status.
+func run(ctx context.Context, args []string, sys stdio) int {
+	err := dispatch(ctx, args, sys)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(sys.err, "voices: %v\n\n%s", err, usage)
+		return 2
+	default:
+		fmt.Fprintf(sys.err, "voices: %s\n", errorText(err))
+		return 1
+	}
+}
+
+// errorText is err as a person reads it: the message, then each field.
+func errorText(err error) string {
+	if surveys.ErrorCode(err) == surveys.EINTERNAL {
+		return err.Error()
+	}
+	var e *surveys.Error
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return err.Error()
+}
+
+func dispatch(ctx context.Context, args []string, sys stdio) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: no command given", errUsage)
+	}
+	cmd, rest := args[0], args[1:]
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey") {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, sys)
+	case "migrate":
+		return migrate(ctx, rest, sys)
+	case "user add":
+		return userAdd(ctx, rest, sys)
+	case "token create":
+		return tokenCreate(ctx, rest, sys)
+	case "survey import":
+		return surveyImport(ctx, rest, sys)
+	case "export":
+		return exportCmd(ctx, rest, sys)
+	case "help", "-h", "--help":
+		fmt.Fprint(sys.out, usage)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown command %q", errUsage, strings.Join(args[:min(2, len(args))], " "))
+}
+
+// parseFlags parses flags wherever they appear among args, then fills each
+// flag not given on the command line from VOICES_<FLAG> (--public-url reads
+// VOICES_PUBLIC_URL). It returns the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string, sys stdio) ([]string, error) {
+	fs.SetOutput(sys.err)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "VOICES_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := sys.getenv(env); v != "" && !set[f.Name] && err == nil {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%w: %s=%q: %v", errUsage, env, v, e)
+			}
+		}
+	})
+	return positional, err
+}
+
+func required(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			return fmt.Errorf("%w: --%s is required", errUsage, pairs[i])
+		}
+	}
+	return nil
+}
+
+func openDB(ctx context.Context, path string) (*sqlite.DB, *surveys.Service, error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening database %s: %w", path, err)
+	}
+	return db, &surveys.Service{Store: db}, nil
+}
+
+func serve(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dbPath := fs.String("db", "voices.db", "SQLite database file (created if missing)")
+	demo := fs.Bool("demo", false, "load the demo consultation if it is not there yet")
+	publicURL := fs.String("public-url", "", "the address residents and Twilio reach Voices at, e.g. https://voices.example.gov.uk")
+	bodyLimit := fs.Int("body-limit", server.DefaultBodyLimit, "largest request body accepted, in bytes")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if *publicURL != "" && !strings.HasPrefix(*publicURL, "https://") && !strings.HasPrefix(*publicURL, "http://") {
+		return fmt.Errorf("%w: --public-url must start with https:// (or http:// for local testing)", errUsage)
+	}
+	logger := slog.New(slog.NewJSONHandler(sys.err, nil))
+	db, svc, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demo {
+		res, err := svc.LoadDemo(ctx)
+		if err != nil {
+			return fmt.Errorf("loading the demo: %w", err)
+		}
+		logger.Info("demo consultation ready", "survey", res.Slug, "created", res.Created, "responses_added", res.Responses)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	app := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger}, svc)
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	logger.Info("Voices is listening", "addr", "http://"+ln.Addr().String(), "db", *dbPath)
+	if sys.listening != nil {
+		sys.listening(ln.Addr().String())
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight")
+	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
+		return err
+	}
+	return <-served
+}
+
+func migrate(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if err := required("db", *dbPath); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, name := range db.Applied {
+		fmt.Fprintf(sys.out, "applied %s\n", name)
+	}
+	if len(db.Applied) == 0 {
+		fmt.Fprintln(sys.out, "the database is up to date")
+	}
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	email := fs.String("email", "", "email address (used to sign in)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "admin, officer, partner (community group member) or interpreter")
+	org := fs.String("org", "", "organisation, e.g. the community group (required for partners)")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if err := required("db", *dbPath, "email", *email, "name", *name, "role", *role); err != nil {
+		return err
+	}
+	password, err := readPassword(sys.in)
+	if err != nil {
+		return err
+	}
+	db, svc, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := svc.AddUser(ctx, &surveys.NewUser{Email: *email, Name: *name, Role: surveys.Role(*role), Organisation: *org, Password: password})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(sys.err, "added %s %s (user %d)\n", u.Role, u.Email, u.ID)
+	return nil
+}
+
+// readPassword reads the first line of r: the whole of it, spaces kept,
+// without the line ending.
+func readPassword(r io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 64<<10))
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", fmt.Errorf("%w: give the password on standard input, e.g. from a password manager or: read -rs PW; printf '%%s' \"$PW\" | voices user add ...", errUsage)
+	}
+	return line, nil
+}
+
+func tokenCreate(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	email := fs.String("email", "", "the user the token acts as")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if err := required("db", *dbPath, "email", *email); err != nil {
+		return err
+	}
+	db, svc, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	token, err := svc.CreateToken(ctx, *email)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(sys.out, token)
+	return nil
+}
+
+func surveyImport(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("survey import", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	replace := fs.Bool("replace", false, "replace the survey if its slug exists (refused if it would lose stored answers)")
+	files, err := parseFlags(fs, args, sys)
+	if err != nil {
+		return err
+	}
+	if err := required("db", *dbPath); err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("%w: give one survey definition file (YAML or JSON), or - for standard input", errUsage)
+	}
+	var data []byte
+	if files[0] == "-" {
+		data, err = io.ReadAll(io.LimitReader(sys.in, surveys.MaxDefinitionSize+1))
+	} else {
+		data, err = os.ReadFile(files[0])
+	}
+	if err != nil {
+		return err
+	}
+	db, svc, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := svc.CreateSurvey(ctx, data)
+	if *replace && surveys.ErrorCode(err) == surveys.ECONFLICT {
+		var parsed *surveys.Survey
+		if parsed, err = surveys.ParseDefinition(data); err == nil {
+			s, err = svc.ReplaceSurvey(ctx, parsed.Slug, data)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(sys.out, s.Slug)
+	return nil
+}
+
+func exportCmd(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	slug := fs.String("survey", "", "the survey's slug")
+	format := fs.String("format", "csv", "csv, json or xlsx")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if err := required("db", *dbPath, "survey", *slug); err != nil {
+		return err
+	}
+	formats := append([]string(nil), export.Formats...)
+	sort.Strings(formats)
+	if i := sort.SearchStrings(formats, *format); i == len(formats) || formats[i] != *format {
+		return fmt.Errorf("%w: --format must be csv, json or xlsx", errUsage)
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.Survey(ctx, *slug)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return export.Responses(ctx, db, s, surveys.ResponseFilter{}, *format, sys.out)
+	}
+	// Write beside the target and rename, so a failed export never leaves
+	// a half-written file where a good one is expected.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".voices-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := export.Responses(ctx, db, s, surveys.ResponseFilter{}, *format, tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), *out)
+}

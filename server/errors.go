@@ -1,0 +1,62 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/voices-uk/voices/surveys"
+)
+
+// statusOf maps each domain error code to its HTTP status: the only place
+// this mapping is made.
+var statusOf = map[string]int{
+	surveys.EINVALID:      http.StatusUnprocessableEntity,
+	surveys.EMALFORMED:    http.StatusBadRequest,
+	surveys.ENOTFOUND:     http.StatusNotFound,
+	surveys.ECONFLICT:     http.StatusConflict,
+	surveys.EUNAUTHORIZED: http.StatusUnauthorized,
+	surveys.EFORBIDDEN:    http.StatusForbidden,
+	surveys.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	surveys.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// fiberErrors turns errors raised by Fiber itself (no route, body too large)
+// into domain errors with messages a person can act on.
+var fiberErrors = map[int]*surveys.Error{
+	http.StatusNotFound:              {Code: surveys.ENOTFOUND, Message: "There is nothing at this address."},
+	http.StatusMethodNotAllowed:      {Code: surveys.ENOTFOUND, Message: "There is nothing at this address for this method."},
+	http.StatusRequestEntityTooLarge: {Code: surveys.ETOOLARGE, Message: "The request is too large. Send at most 1 MiB, or split it up."},
+	http.StatusRequestTimeout:        {Code: surveys.EMALFORMED, Message: "The request took too long to arrive."},
+}
+
+// errorBody is the JSON every API error returns.
+type errorBody struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// handleError writes err as a JSON error with the status its code maps to.
+// Internal errors are logged with the request id and shown generically.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		if mapped, ok := fiberErrors[fe.Code]; ok {
+			err = mapped
+		} else if fe.Code < 500 {
+			err = &surveys.Error{Code: surveys.EMALFORMED, Message: fe.Message}
+		}
+	}
+	code := surveys.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "request_id", c.Locals(requestid.ConfigDefault.ContextKey),
+			"method", c.Method(), "path", c.Path(), "error", err.Error())
+	}
+	return c.Status(status).JSON(errorBody{Error: surveys.ErrorMessage(err), Fields: surveys.ErrorFields(err)})
+}

@@ -1,0 +1,356 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/export"
+)
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.SendString("ok")
+}
+
+// readyz answers 200 only when the database answers.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("readiness check failed", "error", err.Error())
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database not answering")
+	}
+	return c.SendString("ready")
+}
+
+// surveyJSON is a survey as the API shows it.
+type surveyJSON struct {
+	*surveys.Survey
+	Open bool `json:"open"` // taking responses right now
+}
+
+func (s *Server) showSurvey(sv *surveys.Survey) surveyJSON {
+	return surveyJSON{Survey: sv, Open: sv.CheckOpen(s.svc.Clock()) == nil}
+}
+
+// listSurveys lists surveys: officers see all (or ?status=), everyone else
+// sees only those that are not drafts.
+func (s *Server) listSurveys(c *fiber.Ctx) error {
+	status := surveys.Status(c.Query("status"))
+	list, err := s.store.Surveys(c.UserContext(), status)
+	if err != nil {
+		return err
+	}
+	isOfficer := currentUser(c) != nil && currentUser(c).Role.IsOfficer()
+	out := []surveyJSON{}
+	for _, sv := range list {
+		if sv.Status == surveys.StatusDraft && !isOfficer {
+			continue
+		}
+		out = append(out, s.showSurvey(sv))
+	}
+	return c.JSON(fiber.Map{"surveys": out})
+}
+
+// loadSurvey returns the survey named in the path. Drafts are hidden from
+// everyone but officers, as if they did not exist.
+func (s *Server) loadSurvey(c *fiber.Ctx) (*surveys.Survey, error) {
+	sv, err := s.store.Survey(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if sv.Status == surveys.StatusDraft && (currentUser(c) == nil || !currentUser(c).Role.IsOfficer()) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "There is no survey at this address.")
+	}
+	return sv, nil
+}
+
+func (s *Server) getSurvey(c *fiber.Ctx) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.showSurvey(sv))
+}
+
+func (s *Server) createSurvey(c *fiber.Ctx) error {
+	sv, err := s.svc.CreateSurvey(c.UserContext(), c.Body())
+	if err != nil {
+		return err
+	}
+	c.Location("/api/v1/surveys/" + sv.Slug)
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"slug": sv.Slug})
+}
+
+func (s *Server) replaceSurvey(c *fiber.Ctx) error {
+	sv, err := s.svc.ReplaceSurvey(c.UserContext(), c.Params("slug"), c.Body())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": sv.Slug})
+}
+
+func (s *Server) setStatus(status surveys.Status) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := s.svc.SetStatus(c.UserContext(), c.Params("slug"), status); err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"slug": c.Params("slug"), "status": status})
+	}
+}
+
+// submissionBody is the JSON a response is submitted as (DESIGN.md).
+type submissionBody struct {
+	Language  string                     `json:"language"`
+	Answers   map[string]json.RawMessage `json:"answers"`
+	Equality  map[string]json.RawMessage `json:"equality"`
+	Mediation surveys.Mediation          `json:"mediation"`
+}
+
+func (s *Server) submitResponse(c *fiber.Ctx) error {
+	var body submissionBody
+	if err := decodeJSON(c.Body(), &body); err != nil {
+		return err
+	}
+	sub, err := body.submission(currentUser(c))
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.Submit(c.UserContext(), c.Params("slug"), sub)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"reference": r.Reference, "id": r.ID})
+}
+
+// decodeJSON reads exactly one JSON object, refusing fields we do not know.
+func decodeJSON(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return surveys.Errorf(surveys.EMALFORMED, "The request body is empty: send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	if err != nil {
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			field, _ = strconv.Unquote(field)
+			return &surveys.Error{Code: surveys.EINVALID, Message: "The request has a field Voices does not know.",
+				Fields: map[string]string{field: "is not a field Voices knows; check its spelling or leave it out"}}
+		}
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return &surveys.Error{Code: surveys.EINVALID, Message: "A field has the wrong kind of value.",
+				Fields: map[string]string{typeErr.Field: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)}}
+		}
+		return surveys.Errorf(surveys.EMALFORMED, "The request body is not valid JSON: %v.", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "map", "struct":
+		return "an object"
+	case "slice":
+		return "a list"
+	case "bool":
+		return "true or false"
+	}
+	return goKind
+}
+
+// submission turns the JSON body into the domain's submission: every answer
+// becomes text (numbers as written, true/false as "true"/"false").
+func (b *submissionBody) submission(u *surveys.User) (*surveys.Submission, error) {
+	sub := &surveys.Submission{Language: b.Language, Mediation: b.Mediation, Channel: surveys.ChannelAPI,
+		EnteredFor: u, Answers: map[string][]string{}, Equality: map[string]string{}}
+	if u != nil && b.Mediation.EnteredBy != "" && b.Mediation.EnteredBy != surveys.EnteredBySelf {
+		sub.Channel = surveys.ChannelAssisted
+	}
+	fields := map[string]string{}
+	for key, raw := range b.Answers {
+		values, ok := answerValues(raw)
+		if !ok {
+			fields[key] = "must be text, a number, true or false, or a list of them"
+			continue
+		}
+		sub.Answers[key] = values
+	}
+	for key, raw := range b.Equality {
+		values, ok := answerValues(raw)
+		if !ok || len(values) > 1 {
+			fields["equality."+key] = "must be one answer id as text, e.g. \"prefer_not_to_say\""
+			continue
+		}
+		if len(values) == 1 {
+			sub.Equality[key] = values[0]
+		}
+	}
+	if len(fields) > 0 {
+		return nil, &surveys.Error{Code: surveys.EINVALID, Message: "Some answers need to be changed. Check each one listed.", Fields: fields}
+	}
+	return sub, nil
+}
+
+// answerValues reads one answer: a string, number or boolean, a list of
+// them, or null (no answer).
+func answerValues(raw json.RawMessage) ([]string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	if raw[0] == '[' {
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			return nil, false
+		}
+		var out []string
+		for _, item := range list {
+			v, ok := scalar(item)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	}
+	v, ok := scalar(raw)
+	if !ok {
+		return nil, false
+	}
+	return []string{v}, true
+}
+
+func scalar(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0:
+		return "", false
+	case raw[0] == '"':
+		var s string
+		return s, json.Unmarshal(raw, &s) == nil
+	case string(raw) == "true" || string(raw) == "false":
+		return string(raw), true
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
+		var n json.Number
+		err := json.Unmarshal(raw, &n)
+		return n.String(), err == nil
+	}
+	return "", false
+}
+
+// responseFilter reads ?channel=, ?from=, ?to=, ?after= and ?limit=.
+func responseFilter(c *fiber.Ctx) (surveys.ResponseFilter, error) {
+	var f surveys.ResponseFilter
+	fields := map[string]string{}
+	if ch := c.Query("channel"); ch != "" {
+		f.Channel = surveys.Channel(ch)
+		found := false
+		for _, known := range surveys.Channels {
+			found = found || known == f.Channel
+		}
+		if !found {
+			fields["channel"] = fmt.Sprintf("%q is not a channel; use one of: web, api, sms, assisted, import", ch)
+		}
+	}
+	parseTime := func(name string, dst *time.Time) {
+		v := c.Query(name)
+		if v == "" {
+			return
+		}
+		for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				*dst = t
+				return
+			}
+		}
+		fields[name] = "must be a date like 2027-01-31 or a time like 2027-01-31T09:00:00Z"
+	}
+	parseTime("from", &f.From)
+	parseTime("to", &f.To)
+	parseInt := func(name string, dst *int64, max int64) {
+		v := c.Query(name)
+		if v == "" {
+			return
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > max {
+			fields[name] = fmt.Sprintf("must be a whole number from 0 to %d", max)
+			return
+		}
+		*dst = n
+	}
+	var limit int64 = 50
+	parseInt("limit", &limit, 1000)
+	parseInt("after", &f.AfterID, 1<<62)
+	f.Limit = int(limit)
+	if len(fields) > 0 {
+		return f, &surveys.Error{Code: surveys.EINVALID, Message: "The filter is not valid.", Fields: fields}
+	}
+	return f, nil
+}
+
+// listResponses returns one page of responses; "next_after" pages on.
+func (s *Server) listResponses(c *fiber.Ctx) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	f, err := responseFilter(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.store.Responses(c.UserContext(), sv.ID, f)
+	if err != nil {
+		return err
+	}
+	out := make([]export.ResponseJSON, len(list))
+	for i, r := range list {
+		out[i] = export.JSON(sv, r)
+	}
+	var next any
+	if len(list) == f.Limit && f.Limit > 0 {
+		next = list[len(list)-1].ID
+	}
+	return c.JSON(fiber.Map{"responses": out, "next_after": next})
+}
+
+// exportResponses streams every response as CSV, JSON or XLSX. The body is
+// written as rows are read, so memory does not grow with the survey.
+func (s *Server) exportResponses(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		sv, err := s.loadSurvey(c)
+		if err != nil {
+			return err
+		}
+		f, err := responseFilter(c)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, export.ContentType(format))
+		c.Attachment(fmt.Sprintf("%s-responses.%s", sv.Slug, format))
+		c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+			// The request is finished when this runs, so it has its own context.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			if err := export.Responses(ctx, s.store, sv, f, format, w); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+				s.log.Error("export failed part way", "survey", sv.Slug, "format", format, "error", err.Error())
+			}
+			w.Flush()
+		})
+		return nil
+	}
+}
