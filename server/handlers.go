@@ -177,7 +177,9 @@ func jsonKind(goKind string) string {
 func (b *submissionBody) submission(u *surveys.User) (*surveys.Submission, error) {
 	sub := &surveys.Submission{Language: b.Language, Mediation: b.Mediation, Channel: surveys.ChannelAPI,
 		EnteredFor: u, Answers: map[string][]string{}, Equality: map[string]string{}}
-	if u != nil && b.Mediation.EnteredBy != "" && b.Mediation.EnteredBy != surveys.EnteredBySelf {
+	// A signed-in user enters responses for someone else unless they say
+	// "self"; an empty entered_by then defaults from their role.
+	if u != nil && b.Mediation.EnteredBy != surveys.EnteredBySelf {
 		sub.Channel = surveys.ChannelAssisted
 	}
 	fields := map[string]string{}

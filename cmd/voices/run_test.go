@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cli runs voices in-process with args and returns the exit status and
+// what it printed.
+func cli(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, stdio{
+		in: strings.NewReader(stdin), out: &out, err: &errOut,
+		getenv: func(k string) string { return env[k] },
+	})
+	return code, out.String(), errOut.String()
+}
+
+const surveyYAML = `slug: libraries
+title: {en: "Libraries", ur: "لائبریریاں"}
+languages: [en, ur]
+status: open
+questions:
+  - {key: use, type: yes_no, required: true, prompt: {en: "Do you use a library?"}}
+  - {key: why, type: long_text, prompt: {en: "Why?"}}
+`
+
+func TestCLIEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "voices.db")
+
+	if code, out, errOut := cli(t, "", nil, "migrate", "--db", db); code != 0 || !strings.Contains(out, "applied 0001_foundation.sql") {
+		t.Fatalf("migrate: got %d %q %q, want 0 and the applied migration", code, out, errOut)
+	}
+	if code, out, _ := cli(t, "", nil, "migrate", "--db", db); code != 0 || !strings.Contains(out, "up to date") {
+		t.Errorf("migrate again: got %d %q, want 0 and up to date", code, out)
+	}
+
+	code, _, errOut := cli(t, "correct horse battery staple\n", nil, "user", "add", "--db", db,
+		"--email", "olu@example.org", "--name", "Olu Officer", "--role", "officer")
+	if code != 0 {
+		t.Fatalf("user add: got %d, %s", code, errOut)
+	}
+	code, token, errOut := cli(t, "", nil, "token", "create", "--db", db, "--email", "olu@example.org")
+	if code != 0 || !regexp.MustCompile(`^voices_[A-Za-z0-9_-]{43}\n$`).MatchString(token) {
+		t.Fatalf("token create: got %d %q %q, want only a token", code, token, errOut)
+	}
+
+	file := filepath.Join(dir, "libraries.yaml")
+	if err := os.WriteFile(file, []byte(surveyYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The flag comes after the file here, and the database comes from the environment.
+	code, out, errOut := cli(t, "", map[string]string{"VOICES_DB": db}, "survey", "import", file)
+	if code != 0 || out != "libraries\n" {
+		t.Fatalf("survey import: got %d %q %q, want only the slug", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, "", nil, "survey", "import", "--db", db, file); code != 1 || !strings.Contains(errOut, "already exists") {
+		t.Errorf("importing again: got %d %q, want 1 and already exists", code, errOut)
+	}
+	if code, out, errOut := cli(t, "", nil, "survey", "import", "--db", db, "--replace", file); code != 0 || out != "libraries\n" {
+		t.Errorf("import --replace: got %d %q %q, want the slug", code, out, errOut)
+	}
+
+	// Serve on a free port, submit through the API, then stop with the context.
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	var serveErr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, stdio{
+			in: strings.NewReader(""), out: &bytes.Buffer{}, err: &serveErr, getenv: func(string) string { return "" },
+			listening: func(a string) { addr <- a },
+		})
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited with %d before listening: %s", code, serveErr.String())
+	}
+	body := `{"language": "ur", "answers": {"use": "yes", "why": "=1+1 کتابیں"}}`
+	resp, err := http.Post(base+"/api/v1/surveys/libraries/responses", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ Reference string }
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || created.Reference == "" {
+		t.Fatalf("submit: got %d %+v, want 201 with a reference", resp.StatusCode, created)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve after cancel: got exit %d, want 0: %s", code, serveErr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+
+	// Export to stdout and to a file.
+	code, out, errOut = cli(t, "", nil, "export", "--db", db, "--survey", "libraries", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("export csv: got %d %s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("export csv: got %d rows (%v), want header and 1 row", len(rows), err)
+	}
+	if got, want := rows[1][0], created.Reference; got != want {
+		t.Errorf("exported reference: got %q, want %q", got, want)
+	}
+	if got, want := rows[1][len(rows[1])-1], "'=1+1 کتابیں"; got != want {
+		t.Errorf("exported formula-looking answer: got %q, want %q", got, want)
+	}
+	outFile := filepath.Join(dir, "out.json")
+	if code, _, errOut := cli(t, "", nil, "export", "--db", db, "--survey", "libraries", "--format", "json", "--out", outFile); code != 0 {
+		t.Fatalf("export json: got %d %s", code, errOut)
+	}
+	var list []map[string]any
+	data, _ := os.ReadFile(outFile)
+	if err := json.Unmarshal(data, &list); err != nil || len(list) != 1 || list[0]["reference"] != created.Reference {
+		t.Errorf("export json file: got %s (%v), want one response %s", data, err, created.Reference)
+	}
+	xlsx := filepath.Join(dir, "out.xlsx")
+	if code, _, errOut := cli(t, "", nil, "export", "--db", db, "--survey", "libraries", "--format", "xlsx", "--out", xlsx); code != 0 {
+		t.Fatalf("export xlsx: got %d %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(xlsx); !bytes.HasPrefix(data, []byte("PK")) {
+		t.Errorf("export xlsx: got a file starting %q, want a zip (PK)", data[:min(4, len(data))])
+	}
+}
+
+func TestCLIMistakes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "voices.db")
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("slug: Bad Slug\ntitle: {en: x}\nlanguages: [en]\nquestions: []\n"), 0o600)
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"no command", "", nil, 2, "no command"},
+		{"unknown command", "", []string{"frobnicate"}, 2, "unknown command"},
+		{"unknown flag", "", []string{"migrate", "--nope"}, 2, "flag provided but not defined"},
+		{"migrate without db", "", []string{"migrate"}, 2, "--db is required"},
+		{"user without password", "", []string{"user", "add", "--db", db, "--email", "a@example.org", "--name", "A", "--role", "officer"}, 2, "password on standard input"},
+		{"user with short password", "short\n", []string{"user", "add", "--db", db, "--email", "a@example.org", "--name", "A", "--role", "officer"}, 1, "password: must be between"},
+		{"user with bad role", "a long enough password\n", []string{"user", "add", "--db", db, "--email", "a@example.org", "--name", "A", "--role", "king"}, 1, "role: must be one of"},
+		{"partner without org", "a long enough password\n", []string{"user", "add", "--db", db, "--email", "a@example.org", "--name", "A", "--role", "partner"}, 1, "organisation"},
+		{"token for unknown user", "", []string{"token", "create", "--db", db, "--email", "nobody@example.org"}, 1, "no user"},
+		{"import a bad definition", "", []string{"survey", "import", "--db", db, bad}, 1, "slug: must use only lower-case"},
+		{"import two files", "", []string{"survey", "import", "--db", db, bad, bad}, 2, "one survey definition"},
+		{"export unknown survey", "", []string{"export", "--db", db, "--survey", "nope"}, 1, "no survey"},
+		{"export bad format", "", []string{"export", "--db", db, "--survey", "x", "--format", "pdf"}, 2, "--format must be"},
+		{"serve with bad public url", "", []string{"serve", "--db", db, "--public-url", "voices.example"}, 2, "--public-url must start with https://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := cli(t, tt.stdin, nil, tt.args...)
+			if code != tt.wantCode || !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("got exit %d and %q, want %d and a message containing %q", code, errOut, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestServeDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "voices.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, stdio{
+			in: strings.NewReader(""), out: &bytes.Buffer{}, err: &logs,
+			getenv:    func(k string) string { return map[string]string{"VOICES_DB": db}[k] },
+			listening: func(a string) { addr <- a },
+		})
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve --demo exited with %d: %s", code, logs.String())
+	}
+	defer func() { cancel(); <-done }()
+	resp, err := http.Get(base + "/api/v1/surveys/care-strategy-2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct {
+		Open      bool
+		Languages []string
+		Questions []struct{ Type string }
+	}
+	json.NewDecoder(resp.Body).Decode(&s)
+	types := map[string]bool{}
+	for _, q := range s.Questions {
+		types[q.Type] = true
+	}
+	if resp.StatusCode != 200 || !s.Open || len(types) != 7 || strings.Join(s.Languages, ",") != "en,ur" {
+		t.Errorf("demo survey: got status %d, open %v, %d question types, languages %v; want 200, open, all 7 types, en and ur",
+			resp.StatusCode, s.Open, len(types), s.Languages)
+	}
+	if !strings.Contains(logs.String(), `"responses_added":60`) {
+		t.Errorf("demo log: got %s, want 60 responses added", logs.String())
+	}
+}
