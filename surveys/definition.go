@@ -116,6 +116,9 @@ func tagMessage(fe validator.FieldError) string {
 		}
 		return fmt.Sprintf("must be %s or less", fe.Param())
 	case "min":
+		if fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("must list at least %s", fe.Param())
+		}
 		return fmt.Sprintf("must be %s or more", fe.Param())
 	case "oneof":
 		return fmt.Sprintf("must be one of: %s", strings.ReplaceAll(fe.Param(), " ", ", "))
@@ -150,6 +153,9 @@ func (s *Survey) Validate() error {
 		langs[l] = true
 	}
 	checkText := func(path string, t Text, required bool, max int) {
+		if def == "" {
+			return // without languages, every text would be wrong: one message is enough
+		}
 		if required && strings.TrimSpace(t[def]) == "" && def != "" {
 			fields.add(path, "needs text in the default language %q", def)
 			return
@@ -292,11 +298,20 @@ func (s *Survey) checkShowIf(q *Question, at string, position map[string]int, fi
 		fields.add(at, "show_if must depend on a choice, scale, yes_no or number question, not free text")
 		return
 	}
-	for _, v := range q.ShowIf.In {
-		if _, problem := dep.normaliseValue(v); problem != "" {
-			fields.add(strings.TrimSuffix(at, ".question")+".in", "%q is not a possible answer to question %q", v, dep.Key)
+	inAt := strings.TrimSuffix(at, ".question") + ".in"
+	if len(q.ShowIf.In) == 0 {
+		fields.add(inAt, "list the answers to %q that show this question, e.g. in: [\"yes\"]", dep.Key)
+		return
+	}
+	for k, v := range q.ShowIf.In {
+		norm, problem := dep.normaliseValue(v)
+		if problem != "" {
+			fields.add(inAt, "%q is not a possible answer to question %q", v, dep.Key)
 			return
 		}
+		// Stored in the form answers take ("Yes" -> "yes", "01" -> "1"),
+		// because Visible compares them with normalised answers.
+		q.ShowIf.In[k] = norm
 	}
 }
 

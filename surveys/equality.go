@@ -263,6 +263,9 @@ func CheckEquality(in map[string]string, fields fieldErrors) map[string]string {
 	for _, q := range EqualityQuestions {
 		v, ok := out[q.Key]
 		if !ok {
+			if _, orphan := out[OtherKey(q.Key)]; orphan {
+				fields.add(at(OtherKey(q.Key)), "only give your own words with an answer to %s that asks for them", q.Key)
+			}
 			continue
 		}
 		if c := q.AskIf; c != nil {

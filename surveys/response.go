@@ -163,6 +163,9 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 			if q.Required && fields[q.Key] == "" {
 				fields.add(q.Key, "%s", q.missingMessage())
 			}
+			if _, ok := given[OtherKey(q.Key)]; ok && fields[q.Key] == "" {
+				fields.add(OtherKey(q.Key), "only give this when %q is answered \"other\"", q.Key)
+			}
 			continue
 		}
 		r.Answers = append(r.Answers, Answer{Key: q.Key, Values: values})
@@ -180,7 +183,7 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 			}
 		}
 	}
-	if len(sub.Equality) > 0 {
+	if len(nonEmpty(mapValues(sub.Equality))) > 0 {
 		if !s.EqualityMonitoring {
 			fields.add("equality", "this survey does not ask equality questions; leave them out")
 		} else if eq := CheckEquality(sub.Equality, fields); len(eq) > 0 {
@@ -226,6 +229,9 @@ func checkMediation(m *Mediation, by *User, fields fieldErrors) {
 		fields.add("mediation.entered_by", "only a signed-in community group member, interpreter or officer can enter a response for someone else; answer for yourself with \"self\"")
 		return
 	}
+	if want := by.Role.EntersAs(); !by.Role.IsOfficer() && m.EnteredBy != want {
+		fields.add("mediation.entered_by", "as a %s you enter responses as %q", by.Role, want)
+	}
 	if !m.ConsentConfirmed {
 		fields.add("mediation.consent_confirmed", "confirm that the person agreed to take part and that these are their answers")
 	}
@@ -237,6 +243,14 @@ func fieldsFromValidator(err error, prefix string, fields fieldErrors) {
 	for k, v := range sub {
 		fields.add(prefix+k, "%s", v)
 	}
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 func nonEmpty(values []string) []string {
@@ -254,7 +268,10 @@ func nonEmpty(values []string) []string {
 func (q *Question) normaliseValues(values []string) ([]string, string) {
 	switch q.Type {
 	case TypeText, TypeLongText:
-		text := strings.Join(values, "\n")
+		if len(values) > 1 {
+			return nil, "give one answer as text, not a list"
+		}
+		text := values[0]
 		if strings.ContainsRune(text, 0) {
 			return nil, "remove the invisible control characters from this answer"
 		}

@@ -50,14 +50,14 @@ type Survey struct {
 	Slug               string       `json:"slug" yaml:"slug" validate:"required,max=64,slug"`
 	Title              Text         `json:"title" yaml:"title"`
 	Description        Text         `json:"description,omitempty" yaml:"description,omitempty"`
-	Languages          []string     `json:"languages" yaml:"languages" validate:"required,max=30,unique,dive,langtag"`
+	Languages          []string     `json:"languages" yaml:"languages" validate:"max=30,unique,dive,langtag"`
 	Status             Status       `json:"status" yaml:"status" validate:"omitempty,oneof=draft open closed"`
 	OpensAt            *time.Time   `json:"opens_at,omitempty" yaml:"opens_at,omitempty"`
 	ClosesAt           *time.Time   `json:"closes_at,omitempty" yaml:"closes_at,omitempty"`
 	PrivacyNotice      Text         `json:"privacy_notice,omitempty" yaml:"privacy_notice,omitempty"`
 	EqualityMonitoring bool         `json:"equality_monitoring" yaml:"equality_monitoring"`
 	SMS                *SMSSettings `json:"sms,omitempty" yaml:"sms,omitempty"`
-	Questions          []Question   `json:"questions" yaml:"questions" validate:"required,max=200,dive"`
+	Questions          []Question   `json:"questions" yaml:"questions" validate:"max=200,dive"`
 
 	// Set by storage, not by the definition.
 	CreatedAt time.Time `json:"-" yaml:"-"`
@@ -96,7 +96,7 @@ type Option struct {
 // ShowIf asks a question only when an earlier question's answer is one of In.
 type ShowIf struct {
 	Question string   `json:"question" yaml:"question" validate:"required"`
-	In       []string `json:"in" yaml:"in" validate:"required,max=100"`
+	In       []string `json:"in" yaml:"in" validate:"max=100"`
 }
 
 // OtherValue is the option value of "Other" on choice questions with other:

@@ -131,10 +131,15 @@ func CheckPassword(hash, password string) bool {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
 		return false
 	}
+	// A damaged or hostile stored hash must not crash the process or make
+	// it allocate without bound: argon2 panics on t=0 or p=0.
+	if t < 1 || t > 10 || p < 1 || m < 8*uint32(p) || m > 1<<20 {
+		return false
+	}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(want) < 16 || len(want) > 64 {
 		return false
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
