@@ -47,6 +47,12 @@ func (s *Server) showSurvey(sv *surveys.Survey) surveyJSON {
 // sees only those that are not drafts.
 func (s *Server) listSurveys(c *fiber.Ctx) error {
 	status := surveys.Status(c.Query("status"))
+	switch status {
+	case "", surveys.StatusDraft, surveys.StatusOpen, surveys.StatusClosed:
+	default:
+		return &surveys.Error{Code: surveys.EINVALID, Message: "The filter is not valid.",
+			Fields: map[string]string{"status": "must be draft, open or closed"}}
+	}
 	list, err := s.store.Surveys(c.UserContext(), status)
 	if err != nil {
 		return err
@@ -114,15 +120,21 @@ type submissionBody struct {
 	Language  string                     `json:"language"`
 	Answers   map[string]json.RawMessage `json:"answers"`
 	Equality  map[string]json.RawMessage `json:"equality"`
-	Mediation surveys.Mediation          `json:"mediation"`
+	Mediation json.RawMessage            `json:"mediation"` // decoded on its own, to name its fields
 }
 
 func (s *Server) submitResponse(c *fiber.Ctx) error {
 	var body submissionBody
-	if err := decodeJSON(c.Body(), &body); err != nil {
+	if err := decodeJSON(c.Body(), &body, ""); err != nil {
 		return err
 	}
-	sub, err := body.submission(currentUser(c))
+	var mediation surveys.Mediation
+	if len(body.Mediation) > 0 && string(body.Mediation) != "null" {
+		if err := decodeJSON(body.Mediation, &mediation, "mediation."); err != nil {
+			return err
+		}
+	}
+	sub, err := body.submission(currentUser(c), mediation)
 	if err != nil {
 		return err
 	}
@@ -134,26 +146,33 @@ func (s *Server) submitResponse(c *fiber.Ctx) error {
 }
 
 // decodeJSON reads exactly one JSON object, refusing fields we do not know.
-func decodeJSON(data []byte, v any) error {
+// prefix names where the object sits ("mediation."), for messages.
+func decodeJSON(data []byte, v any, prefix string) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return surveys.Errorf(surveys.EMALFORMED, "The request body is empty: send a JSON object.")
+	}
+	if bytes.TrimSpace(data)[0] != '{' {
+		return surveys.Errorf(surveys.EMALFORMED, "The request body must be a JSON object, starting with {.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("more than one JSON value")
+	if err == nil {
+		// Anything after the object, even a stray }, makes the body invalid.
+		if _, extra := dec.Token(); !errors.Is(extra, io.EOF) {
+			err = errors.New("there is more after the JSON object")
+		}
 	}
 	if err != nil {
 		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			field, _ = strconv.Unquote(field)
 			return &surveys.Error{Code: surveys.EINVALID, Message: "The request has a field Voices does not know.",
-				Fields: map[string]string{field: "is not a field Voices knows; check its spelling or leave it out"}}
+				Fields: map[string]string{prefix + field: "is not a field Voices knows; check its spelling or leave it out"}}
 		}
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return &surveys.Error{Code: surveys.EINVALID, Message: "A field has the wrong kind of value.",
-				Fields: map[string]string{typeErr.Field: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)}}
+				Fields: map[string]string{prefix + typeErr.Field: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)}}
 		}
 		return surveys.Errorf(surveys.EMALFORMED, "The request body is not valid JSON: %v.", strings.TrimPrefix(err.Error(), "json: "))
 	}
@@ -174,12 +193,12 @@ func jsonKind(goKind string) string {
 
 // submission turns the JSON body into the domain's submission: every answer
 // becomes text (numbers as written, true/false as "true"/"false").
-func (b *submissionBody) submission(u *surveys.User) (*surveys.Submission, error) {
-	sub := &surveys.Submission{Language: b.Language, Mediation: b.Mediation, Channel: surveys.ChannelAPI,
+func (b *submissionBody) submission(u *surveys.User, m surveys.Mediation) (*surveys.Submission, error) {
+	sub := &surveys.Submission{Language: b.Language, Mediation: m, Channel: surveys.ChannelAPI,
 		EnteredFor: u, Answers: map[string][]string{}, Equality: map[string]string{}}
 	// A signed-in user enters responses for someone else unless they say
 	// "self"; an empty entered_by then defaults from their role.
-	if u != nil && b.Mediation.EnteredBy != surveys.EnteredBySelf {
+	if u != nil && m.EnteredBy != surveys.EnteredBySelf {
 		sub.Channel = surveys.ChannelAssisted
 	}
 	fields := map[string]string{}
@@ -283,21 +302,21 @@ func responseFilter(c *fiber.Ctx) (surveys.ResponseFilter, error) {
 	}
 	parseTime("from", &f.From)
 	parseTime("to", &f.To)
-	parseInt := func(name string, dst *int64, max int64) {
+	parseInt := func(name string, dst *int64, lo, hi int64) {
 		v := c.Query(name)
 		if v == "" {
 			return
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 || n > max {
-			fields[name] = fmt.Sprintf("must be a whole number from 0 to %d", max)
+		if err != nil || n < lo || n > hi {
+			fields[name] = fmt.Sprintf("must be a whole number from %d to %d", lo, hi)
 			return
 		}
 		*dst = n
 	}
 	var limit int64 = 50
-	parseInt("limit", &limit, 1000)
-	parseInt("after", &f.AfterID, 1<<62)
+	parseInt("limit", &limit, 1, 1000)
+	parseInt("after", &f.AfterID, 0, 1<<62)
 	f.Limit = int(limit)
 	if len(fields) > 0 {
 		return f, &surveys.Error{Code: surveys.EINVALID, Message: "The filter is not valid.", Fields: fields}

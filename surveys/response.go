@@ -210,6 +210,9 @@ func checkMediation(m *Mediation, by *User, fields fieldErrors) {
 	if err := validate.Struct(m); err != nil {
 		fieldsFromValidator(err, "mediation.", fields)
 	}
+	if strings.ContainsRune(m.Interpreter, 0) {
+		fields.add("mediation.interpreter", "remove the invisible control characters")
+	}
 	if m.EnteredBy == "" {
 		m.EnteredBy = EnteredBySelf
 		if by != nil {

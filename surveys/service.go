@@ -49,6 +49,9 @@ func (svc *Service) ReplaceSurvey(ctx context.Context, slug string, definition [
 			Fields: map[string]string{"slug": fmt.Sprintf("is %q but the address is for %q; a survey's slug cannot be changed", s.Slug, slug)}}
 	}
 	err = svc.Store.ReplaceSurvey(ctx, s, func(old *Survey, used map[string][]string) error {
+		if !s.statusGiven {
+			s.Status = old.Status // editing the wording must not quietly close or reopen it
+		}
 		return s.checkKeepsAnswers(old, used)
 	})
 	if err != nil {

@@ -59,6 +59,10 @@ type Survey struct {
 	SMS                *SMSSettings `json:"sms,omitempty" yaml:"sms,omitempty"`
 	Questions          []Question   `json:"questions" yaml:"questions" validate:"max=200,dive"`
 
+	// statusGiven records whether the definition said its status, so that
+	// replacing a survey without one keeps the status it has.
+	statusGiven bool
+
 	// Set by storage, not by the definition.
 	CreatedAt time.Time `json:"-" yaml:"-"`
 	UpdatedAt time.Time `json:"-" yaml:"-"`
@@ -147,7 +151,8 @@ func (s *Survey) CheckOpen(now time.Time) error {
 	title := s.Title.In(s.DefaultLanguage(), "")
 	switch {
 	case s.Status == StatusDraft:
-		return Errorf(ECONFLICT, "The survey %q is not open yet.", title)
+		// Drafts are private: say nothing about them, not even the title.
+		return Errorf(ECONFLICT, "This survey is not open yet.")
 	case s.Status == StatusClosed:
 		return Errorf(ECONFLICT, "The survey %q is closed and no longer takes responses.", title)
 	case s.OpensAt != nil && now.Before(*s.OpensAt):
@@ -205,6 +210,8 @@ var (
 func (s *Survey) normalise() {
 	if s.Status == "" {
 		s.Status = StatusDraft
+	} else {
+		s.statusGiven = true
 	}
 	if s.SMS != nil {
 		s.SMS.Keyword = strings.ToUpper(strings.Join(strings.Fields(s.SMS.Keyword), ""))

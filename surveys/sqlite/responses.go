@@ -36,25 +36,8 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 		if err != nil {
 			return 0, err
 		}
-		if len(r.Answers) > 0 {
-			// One multi-row INSERT: a round trip per value would dominate the cost.
-			var q strings.Builder
-			args := make([]any, 0, 4*len(r.Answers))
-			q.WriteString("INSERT INTO answers (response_id, question_key, position, value) VALUES ")
-			n := 0
-			for _, a := range r.Answers {
-				for pos, v := range a.Values {
-					if n > 0 {
-						q.WriteString(", ")
-					}
-					q.WriteString("(?, ?, ?, ?)")
-					args = append(args, id, a.Key, pos, v)
-					n++
-				}
-			}
-			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-				return 0, err
-			}
+		if err := insertAnswers(ctx, tx, id, r.Answers); err != nil {
+			return 0, err
 		}
 		if len(r.Equality) > 0 {
 			args := []any{id, surveys.EqualityStandard}
@@ -72,6 +55,44 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 	}
 	r.ID = id
 	return nil
+}
+
+// answersPerInsert bounds one INSERT's rows: 4 parameters each must stay
+// under SQLite's limit of 32,766 bound parameters.
+const answersPerInsert = 1000
+
+// insertAnswers writes answer values with multi-row INSERTs: a round trip
+// per value would dominate the cost of a submission.
+func insertAnswers(ctx context.Context, tx *sql.Tx, responseID int64, answers []surveys.Answer) error {
+	var (
+		q    strings.Builder
+		args []any
+	)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, q.String(), args...)
+		q.Reset()
+		args = args[:0]
+		return err
+	}
+	for _, a := range answers {
+		for pos, v := range a.Values {
+			if len(args) == 0 {
+				q.WriteString("INSERT INTO answers (response_id, question_key, position, value) VALUES (?, ?, ?, ?)")
+			} else {
+				q.WriteString(", (?, ?, ?, ?)")
+			}
+			args = append(args, responseID, a.Key, pos, v)
+			if len(args) == 4*answersPerInsert {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
 }
 
 // responseQuery selects responses with their organisation and equality
