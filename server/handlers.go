@@ -324,13 +324,20 @@ func responseFilter(c *fiber.Ctx) (surveys.ResponseFilter, error) {
 	return f, nil
 }
 
-// listResponses returns one page of responses; "next_after" pages on.
-func (s *Server) listResponses(c *fiber.Ctx) error {
+// surveyAndFilter loads the survey in the path and the response filter in
+// the query string.
+func (s *Server) surveyAndFilter(c *fiber.Ctx) (*surveys.Survey, surveys.ResponseFilter, error) {
 	sv, err := s.loadSurvey(c)
 	if err != nil {
-		return err
+		return nil, surveys.ResponseFilter{}, err
 	}
 	f, err := responseFilter(c)
+	return sv, f, err
+}
+
+// listResponses returns one page of responses; "next_after" pages on.
+func (s *Server) listResponses(c *fiber.Ctx) error {
+	sv, f, err := s.surveyAndFilter(c)
 	if err != nil {
 		return err
 	}
@@ -353,11 +360,7 @@ func (s *Server) listResponses(c *fiber.Ctx) error {
 // written as rows are read, so memory does not grow with the survey.
 func (s *Server) exportResponses(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		sv, err := s.loadSurvey(c)
-		if err != nil {
-			return err
-		}
-		f, err := responseFilter(c)
+		sv, f, err := s.surveyAndFilter(c)
 		if err != nil {
 			return err
 		}

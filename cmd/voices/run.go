@@ -10,7 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -351,9 +351,7 @@ func exportCmd(ctx context.Context, args []string, sys stdio) error {
 	if err := required("db", *dbPath, "survey", *slug); err != nil {
 		return err
 	}
-	formats := append([]string(nil), export.Formats...)
-	sort.Strings(formats)
-	if i := sort.SearchStrings(formats, *format); i == len(formats) || formats[i] != *format {
+	if !slices.Contains(export.Formats, *format) {
 		return fmt.Errorf("%w: --format must be csv, json or xlsx", errUsage)
 	}
 	db, err := sqlite.Open(ctx, *dbPath)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -72,24 +73,8 @@ func TestCLIEndToEnd(t *testing.T) {
 		t.Errorf("import --replace: got %d %q %q, want the slug", code, out, errOut)
 	}
 
-	// Serve on a free port, submit through the API, then stop with the context.
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	var serveErr bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, stdio{
-			in: strings.NewReader(""), out: &bytes.Buffer{}, err: &serveErr, getenv: func(string) string { return "" },
-			listening: func(a string) { addr <- a },
-		})
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("serve exited with %d before listening: %s", code, serveErr.String())
-	}
+	// Serve on a free port, submit through the API, then stop.
+	base, stop := startServe(t, map[string]string{"VOICES_DB": db}, "serve", "--addr", "127.0.0.1:0")
 	body := `{"language": "ur", "answers": {"use": "yes", "why": "=1+1 کتابیں"}}`
 	resp, err := http.Post(base+"/api/v1/surveys/libraries/responses", "application/json", strings.NewReader(body))
 	if err != nil {
@@ -101,14 +86,8 @@ func TestCLIEndToEnd(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated || created.Reference == "" {
 		t.Fatalf("submit: got %d %+v, want 201 with a reference", resp.StatusCode, created)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve after cancel: got exit %d, want 0: %s", code, serveErr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not shut down")
+	if code, logs := stop(); code != 0 {
+		t.Errorf("serve after cancel: got exit %d, want 0: %s", code, logs)
 	}
 
 	// Export to stdout and to a file.
@@ -183,25 +162,8 @@ func TestCLIMistakes(t *testing.T) {
 
 func TestServeDemo(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "voices.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	var logs bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, stdio{
-			in: strings.NewReader(""), out: &bytes.Buffer{}, err: &logs,
-			getenv:    func(k string) string { return map[string]string{"VOICES_DB": db}[k] },
-			listening: func(a string) { addr <- a },
-		})
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("serve --demo exited with %d: %s", code, logs.String())
-	}
-	defer func() { cancel(); <-done }()
+	base, stop := startServe(t, map[string]string{"VOICES_DB": db}, "serve", "--demo", "--addr", "127.0.0.1:0")
+	defer stop()
 	resp, err := http.Get(base + "/api/v1/surveys/care-strategy-2027")
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +183,67 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("demo survey: got status %d, open %v, %d question types, languages %v; want 200, open, all 7 types, en and ur",
 			resp.StatusCode, s.Open, len(types), s.Languages)
 	}
-	if !strings.Contains(logs.String(), `"responses_added":60`) {
-		t.Errorf("demo log: got %s, want 60 responses added", logs.String())
+	if _, logs := stop(); !strings.Contains(logs, `"responses_added":60`) {
+		t.Errorf("demo log: got %s, want 60 responses added", logs)
 	}
+}
+
+// startServe runs `voices serve` in the background until stop is called,
+// which cancels it (as SIGTERM would), waits, and returns its exit status
+// and logs.
+func startServe(t *testing.T, env map[string]string, args ...string) (base string, stop func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	var logs safeBuffer
+	go func() {
+		done <- run(ctx, args, stdio{
+			in: strings.NewReader(""), out: &bytes.Buffer{}, err: &logs,
+			getenv:    func(k string) string { return env[k] },
+			listening: func(a string) { addr <- a },
+		})
+	}()
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		cancel()
+		t.Fatalf("serve exited with %d before listening: %s", code, logs.String())
+	}
+	var (
+		once sync.Once
+		code = -1
+	)
+	// stop may be called more than once (directly and deferred).
+	return base, func() (int, string) {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(30 * time.Second):
+				t.Error("serve did not shut down within 30 s")
+			}
+		})
+		return code, logs.String()
+	}
+}
+
+// safeBuffer is a bytes.Buffer that the server's logger and the test may
+// use at the same time.
+type safeBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *safeBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *safeBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

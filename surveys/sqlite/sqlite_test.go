@@ -333,3 +333,29 @@ func TestConcurrentSubmissions(t *testing.T) {
 		t.Errorf("got %d distinct stored responses, want %d", len(refs), workers*each)
 	}
 }
+
+func TestLoadDemoTwiceChangesNothing(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	svc := &surveys.Service{Store: db}
+	first, err := svc.LoadDemo(ctx)
+	if err != nil || !first.Created || first.Responses != 60 {
+		t.Fatalf("first load: got %+v, %v; want created with 60 responses", first, err)
+	}
+	again, err := svc.LoadDemo(ctx)
+	if err != nil || again.Created || again.Responses != 0 {
+		t.Errorf("second load: got %+v, %v; want nothing added", again, err)
+	}
+	s, _ := db.Survey(ctx, first.Slug)
+	if err := s.CheckOpen(time.Now()); err != nil {
+		t.Errorf("demo survey: got %v, want it open", err)
+	}
+	channels := map[surveys.Channel]int{}
+	db.EachResponse(ctx, s.ID, surveys.ResponseFilter{}, func(r *surveys.Response) error {
+		channels[r.Channel]++
+		return nil
+	})
+	if total := channels["web"] + channels["sms"] + channels["assisted"]; total != 60 || channels["sms"] == 0 || channels["assisted"] == 0 {
+		t.Errorf("demo responses by channel: got %v, want 60 across web, sms and assisted", channels)
+	}
+}
