@@ -1,15 +1,20 @@
 package server_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A body over the limit is refused by fasthttp before any handler runs;
-// app.Test cannot see that answer, so this test uses a real listener.
+// app.Test cannot see that answer, so this test uses a real listener. It
+// announces a body of 2 MiB and sends none: the refusal comes from the
+// Content-Length alone, so the client is never cut off mid-upload.
 func TestBodyOverLimitOnRealListener(t *testing.T) {
 	f := newFixture(t)
 	slug := f.create(t, parksJSON)
@@ -20,8 +25,14 @@ func TestBodyOverLimitOnRealListener(t *testing.T) {
 	go f.app.Listener(ln)
 	t.Cleanup(func() { f.app.Shutdown() })
 
-	body := `{"answers": {"visit": "yes", "comment": "` + strings.Repeat("x", 1<<20) + `"}}`
-	resp, err := http.Post("http://"+ln.Addr().String()+"/api/v1/surveys/"+slug+"/responses", "application/json", strings.NewReader(body))
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "POST /api/v1/surveys/%s/responses HTTP/1.1\r\nHost: voices\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", slug, 2<<20)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

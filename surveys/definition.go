@@ -304,8 +304,8 @@ func (s *Survey) checkShowIf(q *Question, at string, position map[string]int, fi
 		return
 	}
 	for k, v := range q.ShowIf.In {
-		norm, problem := dep.normaliseValue(v)
-		if problem != "" {
+		norm, p := dep.normaliseValue(v)
+		if p != nil {
 			fields.add(inAt, "%q is not a possible answer to question %q", v, dep.Key)
 			return
 		}

@@ -136,9 +136,9 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 			fields.add(key, "there is no question with this key in this survey")
 			continue
 		}
-		norm, problem := q.normaliseValues(values)
-		if problem != "" {
-			fields.add(key, "%s", problem)
+		norm, p := q.normaliseValues(values)
+		if p != nil {
+			fields.add(key, "%s", p.Message())
 			continue
 		}
 		given[key] = norm
@@ -161,7 +161,7 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 		}
 		if !answered {
 			if q.Required && fields[q.Key] == "" {
-				fields.add(q.Key, "%s", q.missingMessage())
+				fields.add(q.Key, "%s", q.missing().Message())
 			}
 			if _, ok := given[OtherKey(q.Key)]; ok && fields[q.Key] == "" {
 				fields.add(OtherKey(q.Key), "only give this when %q is answered \"other\"", q.Key)
@@ -266,90 +266,139 @@ func nonEmpty(values []string) []string {
 	return out
 }
 
+// Problem is what is wrong with one answer, as a code and its arguments, so
+// that each channel can say it in the resident's language. Message gives
+// the English used by the API.
+type Problem struct {
+	Code string
+	Args []any
+}
+
+// ProblemText holds the English wording of each problem code; its
+// arguments are the Problem's Args, in order.
+var ProblemText = map[string]string{
+	"answer_required":      "this question needs an answer: enter your answer",
+	"choose_one_required":  "this question needs an answer: select one",
+	"choose_some_required": "this question needs an answer: select at least one",
+	"scale_required":       "this question needs an answer: select a number from %s to %s",
+	"number_required":      "this question needs an answer: enter a number",
+	"too_long":             "answer must be %d characters or fewer (it is %d)",
+	"control_characters":   "remove the invisible control characters from this answer",
+	"one_text":             "give one answer as text, not a list",
+	"not_an_option":        "%q is not one of the answers; choose from: %s",
+	"only_one":             "select only one answer",
+	"yes_or_no":            "select yes or no",
+	"scale_range":          "select a whole number from %s to %s",
+	"number_format":        "enter a number, like 12 or 3.5",
+	"number_between":       "enter a number from %s to %s",
+	"number_at_least":      "enter a number of %s or more",
+	"number_at_most":       "enter a number of %s or less",
+}
+
+// Message is the problem in English.
+func (p *Problem) Message() string { return fmt.Sprintf(ProblemText[p.Code], p.Args...) }
+
+func problem(code string, args ...any) *Problem { return &Problem{Code: code, Args: args} }
+
+// CheckAnswer checks the values given for one question on their own (not
+// show_if, which depends on other answers). No values is fine for an
+// optional question and a problem for a required one; otherwise it returns
+// the values in canonical form.
+func (q *Question) CheckAnswer(values []string) ([]string, *Problem) {
+	values = nonEmpty(values)
+	if len(values) == 0 {
+		if q.Required {
+			return nil, q.missing()
+		}
+		return nil, nil
+	}
+	return q.normaliseValues(values)
+}
+
 // normaliseValues checks the values given for q and returns them in
-// canonical form, or a message saying what to do.
-func (q *Question) normaliseValues(values []string) ([]string, string) {
+// canonical form, or the problem with them.
+func (q *Question) normaliseValues(values []string) ([]string, *Problem) {
 	switch q.Type {
 	case TypeText, TypeLongText:
 		if len(values) > 1 {
-			return nil, "give one answer as text, not a list"
+			return nil, problem("one_text")
 		}
 		text := values[0]
 		if strings.ContainsRune(text, 0) {
-			return nil, "remove the invisible control characters from this answer"
+			return nil, problem("control_characters")
 		}
 		if n, max := utf8.RuneCountInString(text), q.MaxTextLength(); n > max {
-			return nil, fmt.Sprintf("answer must be %d characters or fewer (it is %d)", max, n)
+			return nil, problem("too_long", max, n)
 		}
-		return []string{text}, ""
+		return []string{text}, nil
 	case TypeMultipleChoice:
 		var out []string
 		for _, v := range values {
-			norm, problem := q.normaliseValue(v)
-			if problem != "" {
-				return nil, problem
+			norm, p := q.normaliseValue(v)
+			if p != nil {
+				return nil, p
 			}
 			if !contains(out, norm) {
 				out = append(out, norm)
 			}
 		}
-		return out, ""
+		return out, nil
 	default:
 		if len(values) > 1 {
-			return nil, "select only one answer"
+			return nil, problem("only_one")
 		}
-		norm, problem := q.normaliseValue(values[0])
-		if problem != "" {
-			return nil, problem
+		norm, p := q.normaliseValue(values[0])
+		if p != nil {
+			return nil, p
 		}
-		return []string{norm}, ""
+		return []string{norm}, nil
 	}
 }
 
 // normaliseValue checks one value of a non-text question.
-func (q *Question) normaliseValue(v string) (string, string) {
+func (q *Question) normaliseValue(v string) (string, *Problem) {
 	v = strings.TrimSpace(v)
 	switch q.Type {
 	case TypeSingleChoice, TypeMultipleChoice:
 		if !q.HasOption(v) {
-			return "", fmt.Sprintf("%q is not one of the answers; choose from: %s", v, strings.Join(q.optionValues(), ", "))
+			return "", problem("not_an_option", v, strings.Join(q.optionValues(), ", "))
 		}
-		return v, ""
+		return v, nil
 	case TypeYesNo:
 		switch strings.ToLower(v) {
 		case "yes", "y", "true":
-			return "yes", ""
+			return "yes", nil
 		case "no", "n", "false":
-			return "no", ""
+			return "no", nil
 		}
-		return "", "select yes or no"
+		return "", problem("yes_or_no")
 	case TypeScale:
 		n, err := strconv.Atoi(v)
 		if err != nil || float64(n) < *q.Min || float64(n) > *q.Max {
-			return "", fmt.Sprintf("select a whole number from %s to %s", formatNumber(*q.Min), formatNumber(*q.Max))
+			return "", problem("scale_range", formatNumber(*q.Min), formatNumber(*q.Max))
 		}
-		return strconv.Itoa(n), ""
+		return strconv.Itoa(n), nil
 	case TypeNumber:
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return "", "enter a number, like 12 or 3.5"
+			return "", problem("number_format")
 		}
 		if (q.Min != nil && f < *q.Min) || (q.Max != nil && f > *q.Max) {
 			return "", q.numberRange()
 		}
-		return strconv.FormatFloat(f, 'f', -1, 64), ""
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
 	}
-	return v, ""
+	return v, nil
 }
 
-func (q *Question) numberRange() string {
+func (q *Question) numberRange() *Problem {
 	switch {
 	case q.Min != nil && q.Max != nil:
-		return fmt.Sprintf("enter a number from %s to %s", formatNumber(*q.Min), formatNumber(*q.Max))
+		return problem("number_between", formatNumber(*q.Min), formatNumber(*q.Max))
 	case q.Min != nil:
-		return fmt.Sprintf("enter a number of %s or more", formatNumber(*q.Min))
+		return problem("number_at_least", formatNumber(*q.Min))
 	default:
-		return fmt.Sprintf("enter a number of %s or less", formatNumber(*q.Max))
+		return problem("number_at_most", formatNumber(*q.Max))
 	}
 }
 
@@ -364,16 +413,17 @@ func (q *Question) optionValues() []string {
 	return vals
 }
 
-func (q *Question) missingMessage() string {
+// missing is the problem of a required question left unanswered.
+func (q *Question) missing() *Problem {
 	switch q.Type {
 	case TypeSingleChoice, TypeYesNo:
-		return "this question needs an answer: select one"
+		return problem("choose_one_required")
 	case TypeMultipleChoice:
-		return "this question needs an answer: select at least one"
+		return problem("choose_some_required")
 	case TypeScale:
-		return fmt.Sprintf("this question needs an answer: select a number from %s to %s", formatNumber(*q.Min), formatNumber(*q.Max))
+		return problem("scale_required", formatNumber(*q.Min), formatNumber(*q.Max))
 	case TypeNumber:
-		return "this question needs an answer: enter a number"
+		return problem("number_required")
 	}
-	return "this question needs an answer: enter your answer"
+	return problem("answer_required")
 }

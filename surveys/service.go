@@ -84,7 +84,7 @@ func (s *Survey) checkKeepsAnswers(old *Survey, used map[string][]string) error 
 			continue
 		}
 		for _, v := range values {
-			if _, problem := q.normaliseValue(v); problem != "" {
+			if _, p := q.normaliseValue(v); p != nil {
 				fields.add(key, "responses include the answer %q to %q, which the new definition no longer allows", v, key)
 				break
 			}
