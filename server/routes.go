@@ -1,12 +1,44 @@
 package server
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+)
 
 // routes is the one list of every route Voices serves.
-func (s *Server) routes(app *fiber.App) {
+func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	app.Get(cssPath, s.styles)
 
+	// The resident's web form (HTML; works without JavaScript).
+	app.Get("/", s.home)
+	app.Get("/accessibility", s.accessibility)
+	postLimit := limiter.New(limiter.Config{
+		Max:          formPostsPerMinute,
+		Expiration:   time.Minute,
+		Next:         func(c *fiber.Ctx) bool { return c.Method() != fiber.MethodPost },
+		LimitReached: s.tooManyPosts,
+	})
+	web := app.Group("/s/:slug", s.webSurvey, postLimit, s.checkForm)
+	web.Get("", s.startPage)
+	web.Post("/start", s.startDraft)
+	web.Get("/q/:key", s.questionPage)
+	web.Post("/q/:key", s.answerQuestion)
+	web.Get("/equality", s.equalityIntro)
+	web.Post("/equality", s.chooseEquality)
+	web.Get("/equality/:key", s.equalityPage)
+	web.Post("/equality/:key", s.answerEquality)
+	web.Get("/check", s.checkPage)
+	web.Post("/check", s.submitDraft)
+	web.Get("/done", s.donePage)
+	web.Get("/save", s.savedPage)
+	web.Get("/resume", s.resumePage)
+	web.Post("/resume", s.resume)
+
+	// The JSON API.
 	api := app.Group("/api/v1", s.authenticate)
 	api.Get("/surveys", s.listSurveys)
 	api.Post("/surveys", s.officer, s.createSurvey)
@@ -19,6 +51,9 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/surveys/:slug/responses.csv", s.officer, s.exportResponses("csv"))
 	api.Get("/surveys/:slug/responses.json", s.officer, s.exportResponses("json"))
 	api.Get("/surveys/:slug/responses.xlsx", s.officer, s.exportResponses("xlsx"))
+	api.Get("/translations", s.listTranslations)
+	api.Get("/translations/:lang", s.getTranslations)
+	api.Put("/translations/:lang", s.officer, s.replaceTranslations)
 
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	app.Use(s.webNotFound)
 }

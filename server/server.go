@@ -4,7 +4,11 @@
 package server
 
 import (
+	"context"
+	"crypto/rand"
+	"html/template"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,27 +23,74 @@ type Config struct {
 	// BodyLimit is the largest request body accepted, in bytes (default 1 MiB).
 	BodyLimit int
 	Logger    *slog.Logger
+	// FormKey signs the web form's CSRF tokens; keep it stable across
+	// restarts (cmd/voices keeps it in the database). Random when empty.
+	FormKey []byte
+	// PublicURL is where residents reach Voices, e.g. https://voices.example.gov.uk;
+	// cookies are marked Secure when it is https. Empty: taken from each request.
+	PublicURL string
+	// FormPostsPerMinute limits form posts from one IP address (default 60).
+	FormPostsPerMinute int
+	// Location is the time zone dates are shown in (default Europe/London).
+	Location *time.Location
 }
 
 // Server holds what the handlers need.
 type Server struct {
-	svc   *surveys.Service
-	store surveys.Store
-	log   *slog.Logger
+	svc     *surveys.Service
+	store   surveys.Store
+	log     *slog.Logger
+	tr      *translator
+	pages   map[string]*template.Template
+	formKey []byte
+	secure  bool
+	public  string
+	zone    *time.Location
 }
 
 // DefaultBodyLimit is the largest request body accepted unless configured.
 const DefaultBodyLimit = 1 << 20
 
+// DefaultFormPostsPerMinute is the rate limit on form posts from one IP
+// address: plenty for a person (a survey is 10 to 30 posts), and for a few
+// people sharing a community centre's connection.
+const DefaultFormPostsPerMinute = 60
+
 // New returns the Fiber app serving Voices.
-func New(cfg Config, svc *surveys.Service) *fiber.App {
+func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger}
+	if cfg.FormPostsPerMinute <= 0 {
+		cfg.FormPostsPerMinute = DefaultFormPostsPerMinute
+	}
+	if cfg.Location == nil {
+		london, err := time.LoadLocation("Europe/London")
+		if err != nil {
+			london = time.UTC
+		}
+		cfg.Location = london
+	}
+	if len(cfg.FormKey) == 0 {
+		cfg.FormKey = make([]byte, 32)
+		rand.Read(cfg.FormKey)
+	}
+	tr, err := newTranslator()
+	if err != nil {
+		return nil, err
+	}
+	if err := tr.loadOverrides(context.Background(), svc.Store); err != nil {
+		return nil, err
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger, tr: tr, pages: pages, formKey: cfg.FormKey,
+		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location}
 	app := fiber.New(fiber.Config{
 		AppName:               "Voices",
 		BodyLimit:             cfg.BodyLimit,
@@ -56,8 +107,9 @@ func New(cfg Config, svc *surveys.Service) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
-	s.routes(app)
-	return app
+	app.Use(securityHeaders)
+	s.routes(app, cfg.FormPostsPerMinute)
+	return app, nil
 }
 
 // logRequests writes one structured log line per request. Query strings and

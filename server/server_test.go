@@ -104,8 +104,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := &surveys.Service{Store: db}
-	f := &fixture{ctx: ctx, db: db, svc: svc,
-		app: server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, svc)}
+	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{ctx: ctx, db: db, svc: svc, app: app}
 	users := []struct {
 		user  surveys.NewUser
 		token *string
@@ -253,8 +256,12 @@ func TestHealth(t *testing.T) {
 			t.Errorf("GET %s: got %d %q, want %d", path, got, body, want)
 		}
 	}
-	status, got := f.do(t, "GET", "/no/such/page", "", "")
+	status, got := f.do(t, "GET", "/api/v1/no/such/page", "", "")
 	checkError(t, status, got, http.StatusNotFound, "")
+	// Outside the API a person gets a page, not JSON.
+	if resp, body := f.send(t, "GET", "/no/such/page", "", "", ""); resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "Page not found") {
+		t.Errorf("GET /no/such/page: got %d %q, want a 404 page", resp.StatusCode, body)
+	}
 
 	// Once the database is gone the process is up but not ready.
 	f.db.Close()

@@ -59,6 +59,8 @@ type Submission struct {
 	// EnteredFor is the signed-in user entering the response, or nil for a
 	// resident answering for themselves.
 	EnteredFor *User
+
+	draft *Draft // set by Service.SubmitDraft
 }
 
 // Response is a checked, stored response.
@@ -72,6 +74,10 @@ type Response struct {
 	Mediation   Mediation
 	Answers     []Answer          // in question order
 	Equality    map[string]string // keys from EqualityColumns; nil when none given
+
+	// Draft, when set, is the web draft this response came from, to be
+	// saved (emptied, with the reference) in the same transaction.
+	Draft *Draft
 }
 
 // Answer is the answer to one question (or the "Other" text of one).

@@ -12,8 +12,9 @@ import (
 // every channel submits through Submit, so validation and storage treat
 // every response alike.
 type Service struct {
-	Store Store
-	Now   func() time.Time // the clock; time.Now when nil
+	Store    Store
+	Now      func() time.Time // the clock; time.Now when nil
+	DraftTTL time.Duration    // how long unfinished web responses are kept; DefaultDraftTTL when 0
 }
 
 // Clock returns the current time in UTC, from Now when set.
@@ -124,8 +125,17 @@ func (svc *Service) Submit(ctx context.Context, slug string, sub *Submission) (*
 		return nil, err
 	}
 	r.SubmittedAt = now
+	if d := sub.draft; d != nil {
+		// Emptied in the response's own transaction: a crash can never
+		// leave both the response and a draft that could be sent again.
+		r.Draft = &Draft{ID: d.ID, SurveyID: d.SurveyID, Language: d.Language, Answers: map[string][]string{},
+			Equality: map[string]string{}, CreatedAt: d.CreatedAt, UpdatedAt: now, ExpiresAt: now.Add(submittedDraftTTL)}
+	}
 	for tries := 0; ; tries++ {
 		r.Reference = NewReference()
+		if r.Draft != nil {
+			r.Draft.Reference = r.Reference
+		}
 		err = svc.Store.CreateResponse(ctx, r)
 		if !errors.Is(err, ErrReferenceTaken) || tries == 10 {
 			return r, err

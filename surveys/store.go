@@ -9,6 +9,9 @@ import (
 // surveys/sqlite implements it; a PostgreSQL adapter could too, without any
 // change to channels, server or analysis.
 type Store interface {
+	DraftStore
+	TranslationStore
+
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.
 	CreateSurvey(ctx context.Context, s *Survey) error

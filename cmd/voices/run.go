@@ -35,6 +35,7 @@ const usage = `Voices: hear from everyone a council serves, and act on it.
 
 Usage:
   voices serve [--addr 127.0.0.1:8080] [--db voices.db] [--demo] [--public-url URL]
+               [--draft-ttl 672h] [--form-posts-per-minute 60] [--body-limit BYTES]
   voices migrate --db PATH
   voices user add --db PATH --email E --name N --role admin|officer|partner|interpreter [--org NAME]
                   (the password is read from standard input)
@@ -164,6 +165,8 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	demo := fs.Bool("demo", false, "load the demo consultation if it is not there yet")
 	publicURL := fs.String("public-url", "", "the address residents and Twilio reach Voices at, e.g. https://voices.example.gov.uk")
 	bodyLimit := fs.Int("body-limit", server.DefaultBodyLimit, "largest request body accepted, in bytes")
+	draftTTL := fs.Duration("draft-ttl", surveys.DefaultDraftTTL, "how long unfinished web answers are kept after their last change")
+	postsPerMinute := fs.Int("form-posts-per-minute", server.DefaultFormPostsPerMinute, "form posts allowed from one IP address per minute")
 	if _, err := parseFlags(fs, args, sys); err != nil {
 		return err
 	}
@@ -176,6 +179,7 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 		return err
 	}
 	defer db.Close()
+	svc.DraftTTL = *draftTTL
 	if *demo {
 		res, err := svc.LoadDemo(ctx)
 		if err != nil {
@@ -187,7 +191,16 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	if err != nil {
 		return err
 	}
-	app := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger}, svc)
+	formKey, err := db.Secret(ctx, "form_token_key")
+	if err != nil {
+		return err
+	}
+	app, err := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger, FormKey: formKey,
+		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute}, svc)
+	if err != nil {
+		return err
+	}
+	go purgeDrafts(ctx, svc, logger)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	logger.Info("Voices is listening", "addr", "http://"+ln.Addr().String(), "db", *dbPath)
@@ -381,4 +394,23 @@ func exportCmd(ctx context.Context, args []string, sys stdio) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), *out)
+}
+
+// purgeDrafts deletes expired unfinished answers every hour until ctx ends:
+// personal data is kept no longer than the resident was told.
+func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := svc.PurgeExpiredDrafts(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging expired drafts", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged expired drafts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

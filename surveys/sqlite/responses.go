@@ -39,6 +39,11 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 		if err := insertAnswers(ctx, tx, id, r.Answers); err != nil {
 			return 0, err
 		}
+		if r.Draft != nil {
+			if err := saveDraft(ctx, tx, r.Draft); err != nil {
+				return 0, err
+			}
+		}
 		if len(r.Equality) > 0 {
 			args := []any{id, surveys.EqualityStandard}
 			for _, c := range surveys.EqualityColumns {
