@@ -160,7 +160,11 @@ func AnswerEquality(d *surveys.Draft, key, value, writeIn string) *surveys.Probl
 	if utf8.RuneCountInString(writeIn) > maxWriteIn {
 		return &surveys.Problem{Code: "write_in_too_long", Args: []any{maxWriteIn}}
 	}
-	if opts, ok := EqualityOptions(key); ok && value != "" && value != surveys.PreferNotToSay && !hasOption(opts, value) {
+	opts, ok := EqualityOptions(key)
+	if key == "ethnic_group" {
+		opts = EthnicGroupOptions(d.Equality[EqualityBroad]) // only the chosen broad group's backgrounds
+	}
+	if ok && value != "" && value != surveys.PreferNotToSay && !hasOption(opts, value) {
 		return &surveys.Problem{Code: "not_an_option"}
 	}
 	delete(d.Equality, surveys.OtherKey(key))

@@ -152,13 +152,31 @@ func (t *translator) text(lang, key string) (string, bool) {
 	return key, false
 }
 
-// T formats key in lang with args.
+// T formats key in lang with args. A text may use fewer of the arguments
+// than are given (a translation may leave out a detail); the rest are dropped.
 func (t *translator) T(lang, key string, args ...any) string {
 	s, _ := t.text(lang, key)
+	if n := countVerbs(s); n < len(args) {
+		args = args[:n]
+	}
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
+}
+
+// countVerbs counts the formatting verbs (%s, %d, ...) in s, not "%%".
+func countVerbs(s string) int {
+	n := 0
+	for i := 0; i < len(s)-1; i++ {
+		if s[i] == '%' {
+			if s[i+1] != '%' {
+				n++
+			}
+			i++
+		}
+	}
+	return n
 }
 
 // status returns a language's catalogue status and whether there is one.

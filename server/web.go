@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -434,7 +435,8 @@ func (s *Server) draftTTL() time.Duration {
 }
 
 // withDraft loads the draft for a form page; without one, the resident is
-// told their answers could not be found and offered a fresh start.
+// told their answers could not be found and offered a fresh start. When it
+// returns a nil survey, a page has been written (or err says why not).
 func (s *Server) withDraft(c *fiber.Ctx) (*surveys.Survey, *surveys.Draft, error) {
 	sv := c.Locals(surveyKey).(*surveys.Survey)
 	if err := sv.CheckOpen(s.svc.Clock()); err != nil {
@@ -547,8 +549,8 @@ func (s *Server) problemText(lang string, p *surveys.Problem) string {
 
 func (s *Server) questionPage(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	q := sv.Question(c.Params("key"))
 	if q == nil || !q.Visible(d.Answers) {
@@ -619,8 +621,8 @@ func postedValues(c *fiber.Ctx, name string) []string {
 
 func (s *Server) answerQuestion(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	q := sv.Question(c.Params("key"))
 	if q == nil || !q.Visible(d.Answers) {
@@ -637,30 +639,54 @@ func (s *Server) answerQuestion(c *fiber.Ctx) error {
 	if saving {
 		return c.Redirect(base(sv)+"/save", fiber.StatusSeeOther)
 	}
-	return c.Redirect(stepHref(sv, s.after(sv, d, channels.Step{Kind: channels.StepQuestion, Key: q.Key}, c)), fiber.StatusSeeOther)
+	return c.Redirect(s.next(sv, d, channels.Step{Kind: channels.StepQuestion, Key: q.Key}, c), fiber.StatusSeeOther)
 }
 
-// after is where Continue leads: the next step, or back to the check page
-// when the resident came from there to change an answer (unless the change
-// revealed a question they have not answered).
-func (s *Server) after(sv *surveys.Survey, d *surveys.Draft, step channels.Step, c *fiber.Ctx) channels.Step {
+// next is where Continue leads: the next step or, when the resident came
+// from the check page to change an answer, back there, unless the change
+// revealed a question that follows from it and is not answered yet, which
+// is asked first (and then leads back to the check page too).
+func (s *Server) next(sv *surveys.Survey, d *surveys.Draft, step channels.Step, c *fiber.Ctx) string {
 	steps := channels.Steps(sv, d)
 	next := channels.Next(steps, step)
-	if c.Query("return") == "check" {
-		if next.Kind == channels.StepQuestion && len(d.Answers[next.Key]) == 0 {
-			return next
-		}
-		return channels.Step{Kind: channels.StepCheck}
+	if c.Query("return") != "check" {
+		return stepHref(sv, next)
 	}
-	return next
+	if revealed := revealedBy(sv, d, step, next); revealed {
+		return stepHref(sv, next) + "?return=check"
+	}
+	return stepHref(sv, channels.Step{Kind: channels.StepCheck})
+}
+
+// revealedBy reports whether next is a follow-up of step that the resident
+// has not answered: a show_if question depending on it, or an equality
+// page that only this answer opens.
+func revealedBy(sv *surveys.Survey, d *surveys.Draft, step, next channels.Step) bool {
+	switch next.Kind {
+	case channels.StepQuestion:
+		q := sv.Question(next.Key)
+		return q != nil && q.ShowIf != nil && q.ShowIf.Question == step.Key && len(d.Answers[next.Key]) == 0
+	case channels.StepEquality:
+		if _, answered := d.Equality[next.Key]; answered {
+			return false
+		}
+		if step.Kind == channels.StepEqualityIntro {
+			return true // chose to answer them
+		}
+		if q := surveys.EqualityQuestionByKey(next.Key); q != nil && q.AskIf != nil {
+			return q.AskIf.Key == step.Key
+		}
+		return step.Key == channels.EqualityBroad && next.Key == "ethnic_group"
+	}
+	return false
 }
 
 // equalityIntro asks whether the resident wants to answer the equality
 // questions at all.
 func (s *Server) equalityIntro(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	if !sv.EqualityMonitoring {
 		return c.Redirect(base(sv)+"/check", fiber.StatusSeeOther)
@@ -694,8 +720,8 @@ func (s *Server) renderEqualityIntro(c *fiber.Ctx, sv *surveys.Survey, d *survey
 
 func (s *Server) chooseEquality(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	lang := c.Locals(langKey).(string)
 	choice := c.FormValue("answer")
@@ -713,7 +739,7 @@ func (s *Server) chooseEquality(c *fiber.Ctx) error {
 	if saving {
 		return c.Redirect(base(sv)+"/save", fiber.StatusSeeOther)
 	}
-	return c.Redirect(stepHref(sv, s.after(sv, d, channels.Step{Kind: channels.StepEqualityIntro}, c)), fiber.StatusSeeOther)
+	return c.Redirect(s.next(sv, d, channels.Step{Kind: channels.StepEqualityIntro}, c), fiber.StatusSeeOther)
 }
 
 // equalityField describes an equality question as radios, with "Prefer
@@ -765,7 +791,7 @@ func (s *Server) equalityField(key, lang string, d *surveys.Draft) *field {
 
 func (s *Server) equalityStep(c *fiber.Ctx) (*surveys.Survey, *surveys.Draft, string, error) {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
+	if sv == nil {
 		return nil, nil, "", err
 	}
 	key := c.Params("key")
@@ -819,7 +845,7 @@ func (s *Server) answerEquality(c *fiber.Ctx) error {
 	if saving {
 		return c.Redirect(base(sv)+"/save", fiber.StatusSeeOther)
 	}
-	return c.Redirect(stepHref(sv, s.after(sv, d, channels.Step{Kind: channels.StepEquality, Key: key}, c)), fiber.StatusSeeOther)
+	return c.Redirect(s.next(sv, d, channels.Step{Kind: channels.StepEquality, Key: key}, c), fiber.StatusSeeOther)
 }
 
 type summaryRow struct {
@@ -831,8 +857,8 @@ type summaryRow struct {
 // checkPage lists every answer with a Change link.
 func (s *Server) checkPage(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	return s.renderCheck(c, sv, d, nil)
 }
@@ -901,10 +927,13 @@ func (s *Server) renderCheck(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Draft,
 // every channel uses.
 func (s *Server) submitDraft(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	_, err = s.svc.SubmitDraft(c.UserContext(), sv.Slug, d, channels.WebSubmission(sv, d))
+	if errors.Is(err, surveys.ErrAlreadySent) {
+		return c.Redirect(base(sv)+"/done", fiber.StatusSeeOther) // a second click, or a reload
+	}
 	if surveys.ErrorCode(err) == surveys.EINVALID {
 		// Only possible if a required question was skipped by jumping
 		// ahead: send the resident to each one.
@@ -946,8 +975,8 @@ func (s *Server) donePage(c *fiber.Ctx) error {
 // savedPage shows the code (and link) that brings the answers back.
 func (s *Server) savedPage(c *fiber.Ctx) error {
 	sv, d, err := s.withDraft(c)
-	if err != nil {
-		return err
+	if sv == nil {
+		return err // the page saying why was written, or err
 	}
 	lang := c.Locals(langKey).(string)
 	code := c.Cookies(draftCookieFor + sv.Slug)

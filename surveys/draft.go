@@ -124,9 +124,16 @@ func (svc *Service) SaveDraft(ctx context.Context, d *Draft) error {
 	return svc.Store.SaveDraft(ctx, d)
 }
 
+// ErrAlreadySent is returned when a draft has been sent already (a second
+// click on Send, or two at once): the second is refused, never stored.
+var ErrAlreadySent = &Error{Code: ECONFLICT, Message: "These answers have already been sent."}
+
 // SubmitDraft submits a draft as a response through Submit, and in the same
 // transaction empties the draft, keeping only its reference for an hour.
 func (svc *Service) SubmitDraft(ctx context.Context, slug string, d *Draft, sub *Submission) (*Response, error) {
+	if d.Reference != "" {
+		return nil, ErrAlreadySent
+	}
 	sub.draft = d
 	r, err := svc.Submit(ctx, slug, sub)
 	if err != nil {

@@ -86,6 +86,21 @@ func saveDraft(ctx context.Context, e execer, d *surveys.Draft) error {
 	return nil
 }
 
+// claimDraft marks a draft as sent, in the transaction that stores its
+// response. Only one transaction can do so: if the draft was sent already
+// (two clicks on Send at once), it fails and the response is not stored.
+func claimDraft(ctx context.Context, tx *sql.Tx, d *surveys.Draft) error {
+	res, err := tx.ExecContext(ctx, `UPDATE drafts SET answers = '{}', equality = '{}', reference = ?, updated_at = ?, expires_at = ?
+		WHERE id = ? AND reference IS NULL`, d.Reference, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt), d.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(err, surveys.ErrAlreadySent)
+	}
+	return nil
+}
+
 // DeleteExpiredDrafts deletes drafts that expired before now.
 func (db *DB) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int64, error) {
 	res, err := db.write.ExecContext(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, formatTime(now))

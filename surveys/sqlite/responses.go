@@ -40,7 +40,7 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 			return 0, err
 		}
 		if r.Draft != nil {
-			if err := saveDraft(ctx, tx, r.Draft); err != nil {
+			if err := claimDraft(ctx, tx, r.Draft); err != nil {
 				return 0, err
 			}
 		}
