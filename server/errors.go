@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
@@ -32,6 +33,13 @@ var fiberErrors = map[int]*surveys.Error{
 	http.StatusRequestTimeout:        {Code: surveys.EMALFORMED, Message: "The request took too long to arrive."},
 }
 
+// isWebPage reports whether the request is for a page people read, rather
+// than the API or the health checks.
+func isWebPage(c *fiber.Ctx) bool {
+	p := c.Path()
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && !strings.HasPrefix(p, "/static/")
+}
+
 // errorBody is the JSON every API error returns.
 type errorBody struct {
 	Error  string            `json:"error"`
@@ -57,6 +65,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		s.log.Error("request failed", "request_id", c.Locals(requestid.ConfigDefault.ContextKey),
 			"method", c.Method(), "path", c.Path(), "error", err.Error())
+	}
+	if isWebPage(c) {
+		// People get a page in their language, never JSON.
+		lang, _ := c.Locals(langKey).(string)
+		if status == http.StatusNotFound {
+			return s.message(c, status, lang, "page.not_found.title", []string{s.tr.T(lang, "page.not_found.text")}, nil)
+		}
+		return s.message(c, status, lang, "page.error.title", []string{s.tr.T(lang, "page.error.text")}, nil)
 	}
 	return c.Status(status).JSON(errorBody{Error: surveys.ErrorMessage(err), Fields: surveys.ErrorFields(err)})
 }

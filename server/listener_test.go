@@ -46,3 +46,14 @@ func TestBodyOverLimitOnRealListener(t *testing.T) {
 		t.Errorf("stored responses after a refused body: got %d, want 0", n)
 	}
 }
+
+// When something fails behind a web page, people get a page, not JSON.
+func TestWebPageServerErrorIsHTML(t *testing.T) {
+	f := newFixture(t)
+	f.db.Close()
+	resp, body := f.send(t, "GET", "/", "", "", "")
+	if resp.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(body), "Sorry, there is a problem with the service") {
+		t.Errorf("GET / with the database closed: got %d %s %q, want a 500 page in HTML", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}

@@ -565,7 +565,13 @@ func (s *Server) renderQuestion(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Dra
 	steps := channels.Steps(sv, d)
 	step := channels.Step{Kind: channels.StepQuestion, Key: q.Key}
 	if i := channels.Index(steps, step); i >= 0 {
-		f.Caption = s.tr.T(lang, "question.progress", i+1, len(sv.Questions))
+		asked := 0 // the questions this resident is asked, given their answers
+		for _, st := range steps {
+			if st.Kind == channels.StepQuestion {
+				asked++
+			}
+		}
+		f.Caption = s.tr.T(lang, "question.progress", i+1, asked)
 	}
 	_, p := s.surveyPage(c, f.Label)
 	if problem != nil {
