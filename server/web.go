@@ -74,6 +74,16 @@ type page struct {
 	Data        any
 }
 
+// fieldError puts f's error, if any, in the error summary and returns the
+// status the page is sent with.
+func (p *page) fieldError(f *field) int {
+	if f.Error == "" {
+		return fiber.StatusOK
+	}
+	p.Errors = []summaryError{{Href: "#" + f.ID, Text: f.Error}}
+	return fiber.StatusUnprocessableEntity
+}
+
 // T is the page's text for key, in its language.
 func (p *page) T(key string, args ...any) string { return p.t.T(p.Lang, key, args...) }
 
@@ -576,7 +586,6 @@ func (s *Server) renderQuestion(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Dra
 	_, p := s.surveyPage(c, f.Label)
 	if problem != nil {
 		f.Error = s.problemText(lang, problem)
-		p.Errors = []summaryError{{Href: "#" + f.ID, Text: f.Error}}
 		// Keep what the resident typed or chose, even though it was refused.
 		if posted != nil {
 			keepPosted(f, posted)
@@ -587,11 +596,7 @@ func (s *Server) renderQuestion(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Dra
 		p.Back = stepHref(sv, prev)
 	}
 	p.Data = struct{ Field *field }{f}
-	status := fiber.StatusOK
-	if problem != nil {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return s.render(c, status, "question", p)
+	return s.render(c, p.fieldError(f), "question", p)
 }
 
 // keepPosted puts the refused answer back into the form.
@@ -715,13 +720,8 @@ func (s *Server) renderEqualityIntro(c *fiber.Ctx, sv *surveys.Survey, d *survey
 	if prev, ok := channels.Previous(steps, channels.Step{Kind: channels.StepEqualityIntro}); ok {
 		p.Back = stepHref(sv, prev)
 	}
-	status := fiber.StatusOK
-	if problem != "" {
-		p.Errors = []summaryError{{Href: "#answer", Text: problem}}
-		status = fiber.StatusUnprocessableEntity
-	}
 	p.Data = struct{ Field *field }{f}
-	return s.render(c, status, "equality_intro", p)
+	return s.render(c, p.fieldError(f), "equality_intro", p)
 }
 
 func (s *Server) chooseEquality(c *fiber.Ctx) error {
@@ -825,15 +825,12 @@ func (s *Server) renderEquality(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Dra
 	if prev, ok := channels.Previous(steps, channels.Step{Kind: channels.StepEquality, Key: key}); ok {
 		p.Back = stepHref(sv, prev)
 	}
-	status := fiber.StatusOK
 	if problem != nil {
 		f.Error = s.problemText(lang, problem)
-		keepPosted(f, c)
-		p.Errors = []summaryError{{Href: "#" + f.ID, Text: f.Error}}
-		status = fiber.StatusUnprocessableEntity
+		keepPosted(f, c) // what the resident chose stays chosen
 	}
 	p.Data = struct{ Field *field }{f}
-	return s.render(c, status, "question", p)
+	return s.render(c, p.fieldError(f), "question", p)
 }
 
 func (s *Server) answerEquality(c *fiber.Ctx) error {
@@ -1018,13 +1015,8 @@ func (s *Server) renderResume(c *fiber.Ctx, value, problem string) error {
 	f := s.resumeField(lang, value, problem)
 	_, p := s.surveyPage(c, f.Label)
 	p.Back = base(sv) + "?lang=" + lang
-	status := fiber.StatusOK
-	if problem != "" {
-		p.Errors = []summaryError{{Href: "#code", Text: problem}}
-		status = fiber.StatusUnprocessableEntity
-	}
 	p.Data = struct{ Field *field }{f}
-	return s.render(c, status, "resume", p)
+	return s.render(c, p.fieldError(f), "resume", p)
 }
 
 func (s *Server) resume(c *fiber.Ctx) error {

@@ -2,8 +2,6 @@ package surveys
 
 import (
 	"context"
-	"crypto/rand"
-	"strings"
 	"time"
 )
 
@@ -32,47 +30,14 @@ const DefaultDraftTTL = 28 * 24 * time.Hour
 // the confirmation page can be reloaded.
 const submittedDraftTTL = time.Hour
 
-// resumeAlphabet is the reference alphabet: no characters that are easily
-// confused when written down or read aloud.
-const resumeAlphabet = referenceAlphabet
-
 // NewResumeCode returns a code such as "K7P3-QXWA-HC9M" that brings a
 // draft back: 12 characters of 25, about 55 bits, enough against guessing
 // behind a rate limit. It is also the draft's cookie; only its hash is stored.
-func NewResumeCode() string {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	out := make([]byte, 0, 14)
-	for i, x := range b {
-		if i == 4 || i == 8 {
-			out = append(out, '-')
-		}
-		out = append(out, resumeAlphabet[int(x)%len(resumeAlphabet)])
-	}
-	return string(out)
-}
+func NewResumeCode() string { return newCode(4, 4, 4) }
 
 // NormaliseResumeCode turns what a person typed into the stored form, or ""
 // if it cannot be a resume code.
-func NormaliseResumeCode(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r == '-' || r == ' ':
-		case strings.ContainsRune(resumeAlphabet, r):
-			b.WriteRune(r)
-		default:
-			return ""
-		}
-	}
-	c := b.String()
-	if len(c) != 12 {
-		return ""
-	}
-	return c[:4] + "-" + c[4:8] + "-" + c[8:]
-}
+func NormaliseResumeCode(s string) string { return normaliseCode(s, 4, 4, 4) }
 
 // DraftStore keeps drafts. Codes are passed as hashes (HashToken).
 type DraftStore interface {
