@@ -128,6 +128,7 @@ func AnswerQuestion(s *surveys.Survey, d *surveys.Draft, q *surveys.Question, va
 	other = strings.TrimSpace(other)
 	if q.Other && other != "" && contains(norm, surveys.OtherValue) {
 		if _, p := (&surveys.Question{Type: surveys.TypeText, MaxLength: surveys.OtherTextMaxLength}).CheckAnswer([]string{other}); p != nil {
+			p.Field = surveys.OtherKey(q.Key)
 			return p
 		}
 	}
@@ -158,7 +159,7 @@ const maxWriteIn = 200
 func AnswerEquality(d *surveys.Draft, key, value, writeIn string) *surveys.Problem {
 	writeIn = strings.TrimSpace(writeIn)
 	if utf8.RuneCountInString(writeIn) > maxWriteIn {
-		return &surveys.Problem{Code: "write_in_too_long", Args: []any{maxWriteIn}}
+		return &surveys.Problem{Code: "write_in_too_long", Args: []any{maxWriteIn}, Field: surveys.OtherKey(key)}
 	}
 	opts, ok := EqualityOptions(key)
 	if key == "ethnic_group" {

@@ -77,11 +77,26 @@ type page struct {
 // fieldError puts f's error, if any, in the error summary and returns the
 // status the page is sent with.
 func (p *page) fieldError(f *field) int {
-	if f.Error == "" {
+	switch {
+	case f.Error != "":
+		p.Errors = []summaryError{{Href: "#" + f.ID, Text: f.Error}}
+	case f.WriteIn != nil && f.WriteIn.Error != "":
+		p.Errors = []summaryError{{Href: "#" + f.WriteIn.ID, Text: f.WriteIn.Error}}
+	default:
 		return fiber.StatusOK
 	}
-	p.Errors = []summaryError{{Href: "#" + f.ID, Text: f.Error}}
 	return fiber.StatusUnprocessableEntity
+}
+
+// setProblem puts a problem's words on the part of the field it is about:
+// the question, or its "Other" or write-in box.
+func (s *Server) setProblem(f *field, lang string, problem *surveys.Problem) {
+	text := s.problemText(lang, problem)
+	if problem.Field != "" && f.WriteIn != nil && problem.Field == f.WriteIn.Name {
+		f.WriteIn.Error = text
+		return
+	}
+	f.Error = text
 }
 
 // T is the page's text for key, in its language.
@@ -228,8 +243,9 @@ func (s *Server) tooManyPosts(c *fiber.Ctx) error {
 }
 
 const (
-	surveyKey = "voices.survey"
-	langKey   = "voices.lang"
+	surveyKey      = "voices.survey"
+	langKey        = "voices.lang"
+	sectionStarted = "voices.equality_started" // set when the resident has just chosen to answer the equality questions
 )
 
 // webSurvey loads the survey of a /s/{slug} page and picks the language.
@@ -585,7 +601,7 @@ func (s *Server) renderQuestion(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Dra
 	}
 	_, p := s.surveyPage(c, f.Label)
 	if problem != nil {
-		f.Error = s.problemText(lang, problem)
+		s.setProblem(f, lang, problem)
 		// Keep what the resident typed or chose, even though it was refused.
 		if posted != nil {
 			keepPosted(f, posted)
@@ -663,6 +679,11 @@ func (s *Server) next(sv *surveys.Survey, d *surveys.Draft, step channels.Step, 
 	if c.Query("return") != "check" {
 		return stepHref(sv, next)
 	}
+	// Choosing to answer the equality questions from the check page (after
+	// skipping them) goes through the whole section before going back.
+	if next.Kind == channels.StepEquality && (c.Query("section") == "equality" || c.Locals(sectionStarted) != nil) {
+		return stepHref(sv, next) + "?return=check&section=equality"
+	}
 	if revealed := revealedBy(sv, d, step, next); revealed {
 		return stepHref(sv, next) + "?return=check"
 	}
@@ -680,9 +701,6 @@ func revealedBy(sv *surveys.Survey, d *surveys.Draft, step, next channels.Step) 
 	case channels.StepEquality:
 		if _, answered := d.Equality[next.Key]; answered {
 			return false
-		}
-		if step.Kind == channels.StepEqualityIntro {
-			return true // chose to answer them
 		}
 		if q := surveys.EqualityQuestionByKey(next.Key); q != nil && q.AskIf != nil {
 			return q.AskIf.Key == step.Key
@@ -737,6 +755,9 @@ func (s *Server) chooseEquality(c *fiber.Ctx) error {
 			return s.renderEqualityIntro(c, sv, d, s.tr.T(lang, "problem.equality_choose"))
 		}
 	} else {
+		if choice == "yes" && d.Equality[channels.EqualityChoice] != "yes" {
+			c.Locals(sectionStarted, true)
+		}
 		d.Equality[channels.EqualityChoice] = choice
 	}
 	if err := s.svc.SaveDraft(c.UserContext(), d); err != nil {
@@ -826,7 +847,7 @@ func (s *Server) renderEquality(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Dra
 		p.Back = stepHref(sv, prev)
 	}
 	if problem != nil {
-		f.Error = s.problemText(lang, problem)
+		s.setProblem(f, lang, problem)
 		keepPosted(f, c) // what the resident chose stays chosen
 	}
 	p.Data = struct{ Field *field }{f}

@@ -673,8 +673,15 @@ func TestWebErrors(t *testing.T) {
 			"Your answer must be 500 characters or fewer. It is 501 characters now.",
 			[]string{`value="glass" checked`, `value="other" checked`, `value="` + longOther + `"`}},
 	}
+	// Where the error belongs when it is not the question itself: the
+	// summary must lead to the box with the problem.
+	errorAt := map[string]string{"other text too long": "extras_other"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			at := tt.key
+			if id, ok := errorAt[tt.name]; ok {
+				at = id
+			}
 			b := f.browser(t)
 			b.start(webBins)
 			p := b.answer(webBins+"/q/"+tt.key, tt.form...)
@@ -684,17 +691,17 @@ func TestWebErrors(t *testing.T) {
 			if !strings.Contains(p.body, "There is a problem") {
 				t.Errorf("no error summary titled %q", "There is a problem")
 			}
-			if link := `<a href="#` + tt.key + `">` + tt.wantText + `</a>`; !strings.Contains(p.body, link) {
+			if link := `<a href="#` + at + `">` + tt.wantText + `</a>`; !strings.Contains(p.body, link) {
 				t.Errorf("error summary: no link %s\n%s", link, webText(p.body))
 			}
-			beside := regexp.MustCompile(`<p id="` + tt.key + `-error" class="error-message">.*?` + regexp.QuoteMeta(tt.wantText) + `</p>`)
+			beside := regexp.MustCompile(`<p id="` + at + `-error" class="error-message">.*?` + regexp.QuoteMeta(tt.wantText) + `</p>`)
 			if !beside.MatchString(p.body) {
 				t.Errorf("no error message %q beside the field", tt.wantText)
 			}
 			if got := webTitle(p.body); !strings.HasPrefix(got, "Error: ") {
 				t.Errorf("title: got %q, want it to start with %q", got, "Error: ")
 			}
-			if !regexp.MustCompile(`aria-describedby="[^"]*\b` + tt.key + `-error"`).MatchString(p.body) {
+			if !regexp.MustCompile(`aria-describedby="[^"]*\b` + at + `-error"`).MatchString(p.body) {
 				t.Errorf("the field is not described by its error message (aria-describedby)")
 			}
 			for _, kept := range tt.wantKept {

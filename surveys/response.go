@@ -278,6 +278,9 @@ func nonEmpty(values []string) []string {
 type Problem struct {
 	Code string
 	Args []any
+	// Field names the part of the answer at fault when it is not the
+	// question itself, e.g. "services_other" for the "Other" text.
+	Field string
 }
 
 // ProblemText holds the English wording of each problem code; its
