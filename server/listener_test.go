@@ -57,3 +57,42 @@ func TestWebPageServerErrorIsHTML(t *testing.T) {
 		t.Errorf("GET / with the database closed: got %d %s %q, want a 500 page in HTML", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 }
+
+// Officers extend the interface's translations: a new language appears on
+// the pages, its status is reported, and unknown keys are refused.
+func TestTranslationsAPI(t *testing.T) {
+	f := newFixture(t)
+	slug := f.create(t, `{"slug": "libraries", "title": {"en": "Libraries", "pl": "Biblioteki"}, "languages": ["en", "pl"], "status": "open",
+		"questions": [{"key": "use", "type": "yes_no", "prompt": {"en": "Do you use a library?", "pl": "Czy korzystasz z biblioteki?"}}]}`)
+
+	status, got := f.do(t, "PUT", "/api/v1/translations/pl", f.officer, `{"_meta": {"status": "reviewed", "language_name": "Polski"}, "start.button": "Zacznij teraz", "nope.key": "x"}`)
+	checkError(t, status, got, http.StatusUnprocessableEntity, "nope.key")
+
+	status, got = f.do(t, "PUT", "/api/v1/translations/pl", f.partner, `{"start.button": "Zacznij teraz"}`)
+	checkError(t, status, got, http.StatusForbidden, "")
+
+	status, got = f.do(t, "PUT", "/api/v1/translations/pl", f.officer, `{"_meta": {"status": "machine_drafted"}, "start.button": "Zacznij teraz"}`)
+	if status != http.StatusOK || got["status"] != "machine_drafted" {
+		t.Fatalf("PUT pl: got %d %v, want 200 machine_drafted", status, got)
+	}
+	if missing, _ := got["missing"].([]any); len(missing) == 0 {
+		t.Errorf("PUT pl: got no missing keys, want the many texts not yet translated")
+	}
+	_, body := f.send(t, "GET", "/s/"+slug+"?lang=pl", "", "", "")
+	page := string(body)
+	for _, want := range []string{`lang="pl"`, "Zacznij teraz", "drafted by machine"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("start page in Polish: no %q in it", want)
+		}
+	}
+	status, got = f.do(t, "GET", "/api/v1/translations", "", "")
+	langs, _ := got["languages"].([]any)
+	found := false
+	for _, l := range langs {
+		m, _ := l.(map[string]any)
+		found = found || (m["code"] == "pl" && m["status"] == "machine_drafted")
+	}
+	if status != http.StatusOK || !found {
+		t.Errorf("GET /api/v1/translations: got %d %v, want pl listed as machine_drafted", status, got)
+	}
+}
