@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -30,6 +31,17 @@ type DB struct {
 	// Applied lists the migrations that Open applied (none when the
 	// database was up to date).
 	Applied []string
+
+	// definitions caches parsed survey definitions by slug. Every change to
+	// a survey moves its updated_at, so an entry is used only while the
+	// stored updated_at still matches it.
+	mu          sync.Mutex
+	definitions map[string]cachedSurvey
+}
+
+type cachedSurvey struct {
+	updatedAt string
+	survey    surveys.Survey
 }
 
 var _ surveys.Store = (*DB)(nil)
@@ -51,7 +63,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{write: write}
+	db := &DB{write: write, definitions: map[string]cachedSurvey{}}
 	if db.Applied, err = db.Migrate(ctx); err != nil {
 		write.Close()
 		return nil, err

@@ -126,22 +126,44 @@ func scanSurvey(row scanner) (*surveys.Survey, error) {
 		return nil, err
 	}
 	s.ID, s.Status = id, surveys.Status(status)
-	s.OpensAt, s.ClosesAt = nil, nil
-	if opens.Valid {
-		t := parseTime(opens.String)
-		s.OpensAt = &t
-	}
-	if closes.Valid {
-		t := parseTime(closes.String)
-		s.ClosesAt = &t
-	}
+	s.OpensAt, s.ClosesAt = nullableTime(opens), nullableTime(closes)
 	s.CreatedAt, s.UpdatedAt = parseTime(created), parseTime(updated)
 	return &s, nil
 }
 
-// Survey returns the survey with slug.
+// Survey returns the survey with slug. Decoding a definition costs more
+// than the query, so definitions are cached while updated_at is unchanged.
 func (db *DB) Survey(ctx context.Context, slug string) (*surveys.Survey, error) {
-	return scanSurvey(db.read.QueryRowContext(ctx, surveyColumns+` WHERE slug = ?`, slug))
+	var (
+		id              int64
+		status, updated string
+		opens, closes   sql.NullString
+	)
+	err := db.read.QueryRowContext(ctx, `SELECT id, status, opens_at, closes_at, updated_at FROM surveys WHERE slug = ?`, slug).
+		Scan(&id, &status, &opens, &closes, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "There is no survey at this address.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	cached, ok := db.definitions[slug]
+	db.mu.Unlock()
+	if ok && cached.updatedAt == updated && cached.survey.ID == id {
+		s := cached.survey // a copy: callers may set fields, but never change questions
+		// Status and dates come from the row just read, whatever the cache holds.
+		s.Status, s.OpensAt, s.ClosesAt = surveys.Status(status), nullableTime(opens), nullableTime(closes)
+		return &s, nil
+	}
+	s, err := scanSurvey(db.read.QueryRowContext(ctx, surveyColumns+` WHERE slug = ?`, slug))
+	if err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	db.definitions[slug] = cachedSurvey{updatedAt: formatTime(s.UpdatedAt), survey: *s}
+	db.mu.Unlock()
+	return s, nil
 }
 
 // Surveys lists surveys, newest first.
@@ -174,4 +196,12 @@ func (db *DB) SetSurveyStatus(ctx context.Context, slug string, status surveys.S
 		return errors.Join(err, surveys.Errorf(surveys.ENOTFOUND, "There is no survey at this address."))
 	}
 	return nil
+}
+
+func nullableTime(v sql.NullString) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := parseTime(v.String)
+	return &t
 }
