@@ -268,8 +268,12 @@ func WebSubmission(s *surveys.Survey, d *surveys.Draft) *surveys.Submission {
 				sub.Equality[k] = v
 			}
 		}
-		if d.Equality[EqualityBroad] == surveys.PreferNotToSay && sub.Equality["ethnic_group"] == "" {
+		switch broad := d.Equality[EqualityBroad]; {
+		case broad == surveys.PreferNotToSay && sub.Equality["ethnic_group"] == "":
 			sub.Equality["ethnic_group"] = surveys.PreferNotToSay
+		case broad != "" && sub.Equality["ethnic_group"] == "":
+			// The broad group alone, when the detailed step was skipped.
+			sub.Equality[surveys.EqualityEthnicGroupBroad] = broad
 		}
 	}
 	return sub

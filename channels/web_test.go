@@ -338,8 +338,8 @@ func TestWebSubmission(t *testing.T) {
 		{"no equality monitoring", plain, answers, map[string]string{channels.EqualityChoice: "yes", "age_band": "35_49"}, answers, map[string]string{}},
 		{"broad group prefer not to say", flow, answers, map[string]string{channels.EqualityChoice: "yes", channels.EqualityBroad: surveys.PreferNotToSay},
 			answers, map[string]string{"ethnic_group": surveys.PreferNotToSay}},
-		{"broad group only", flow, answers, map[string]string{channels.EqualityChoice: "yes", channels.EqualityBroad: "black", "sex": "male"},
-			answers, map[string]string{"sex": "male"}},
+		{"broad group only (detail skipped)", flow, answers, map[string]string{channels.EqualityChoice: "yes", channels.EqualityBroad: "black", "sex": "male"},
+			answers, map[string]string{"ethnic_group_broad": "black", "sex": "male"}},
 		{"write-ins", flow, answers, map[string]string{channels.EqualityChoice: "yes", "main_language": "other", "main_language_other": "Urdu"},
 			answers, map[string]string{"main_language": "other", "main_language_other": "Urdu"}},
 	}

@@ -697,7 +697,7 @@ func TestSubmitBadInput(t *testing.T) {
 		{"answer is a list of objects", slug, "", `{"answers": {"visit": "yes", "likes": [{"value": "trees"}]}}`, 422, "likes"},
 		{"equality value unknown", slug, "", `{"answers": {"visit": "yes"}, "equality": {"ethnic_group": "martian"}}`, 422, "equality.ethnic_group"},
 		{"equality key unknown", slug, "", `{"answers": {"visit": "yes"}, "equality": {"star_sign": "leo"}}`, 422, "equality.star_sign"},
-		{"equality derived field sent", slug, "", `{"answers": {"visit": "yes"}, "equality": {"ethnic_group_broad": "asian"}}`, 422, "equality.ethnic_group_broad"},
+		{"equality broad group contradicting the ethnic group", slug, "", `{"answers": {"visit": "yes"}, "equality": {"ethnic_group": "asian_pakistani", "ethnic_group_broad": "white"}}`, 422, "equality.ethnic_group_broad"},
 		{"equality as a list", slug, "", `{"answers": {"visit": "yes"}, "equality": {"sex": ["female", "male"]}}`, 422, "equality.sex"},
 		{"equality impact without condition", slug, "", `{"answers": {"visit": "yes"}, "equality": {"disability_impact": "a_lot"}}`, 422, "equality.disability_impact"},
 		{"equality on a survey without it", noEquality, "", `{"answers": {"visit": "yes"}, "equality": {"sex": "female"}}`, 422, "equality"},

@@ -253,8 +253,12 @@ func CheckEquality(in map[string]string, fields fieldErrors) map[string]string {
 	for k := range out {
 		switch {
 		case k == EqualityEthnicGroupBroad:
-			fields.add(at(k), "is worked out from ethnic_group; send ethnic_group instead")
-			delete(out, k)
+			// Worked out from ethnic_group; sent on its own when a person
+			// gave only their broad group (the first of ONS's two steps).
+			if g := out[k]; g != PreferNotToSay && !isEthnicGroup(g) {
+				fields.add(at(k), "%q is not a broad ethnic group; use one of: white, mixed, asian, black, other, %s", g, PreferNotToSay)
+				delete(out, k)
+			}
 		case !contains(EqualityColumns, k):
 			fields.add(at(k), "is not an equality question; use one of: %s", strings.Join(EqualityColumns, ", "))
 			delete(out, k)
@@ -288,6 +292,9 @@ func CheckEquality(in map[string]string, fields fieldErrors) map[string]string {
 			}
 		}
 		if q.Key == "ethnic_group" && opt != nil {
+			if sent := out[EqualityEthnicGroupBroad]; sent != "" && sent != opt.Group {
+				fields.add(at(EqualityEthnicGroupBroad), "%q does not match ethnic_group %q (%s); send one or the other", sent, v, opt.Group)
+			}
 			out[EqualityEthnicGroupBroad] = opt.Group
 		}
 	}
@@ -324,6 +331,15 @@ func checkDisability(out map[string]string, fields fieldErrors) {
 	case derived != "":
 		out[EqualityDisability] = derived
 	}
+}
+
+func isEthnicGroup(id string) bool {
+	for _, o := range EqualityQuestionByKey("ethnic_group").Options {
+		if o.Group == id {
+			return true
+		}
+	}
+	return false
 }
 
 func optionIDs(opts []EqualityOption) string {

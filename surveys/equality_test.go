@@ -39,8 +39,23 @@ func TestCheckEquality(t *testing.T) {
 			want: map[string]string{"ethnic_group": "black_caribbean", "ethnic_group_broad": "black"},
 		},
 		{
-			name:   "broad group sent in is refused",
-			in:     map[string]string{"ethnic_group": "asian_pakistani", "ethnic_group_broad": "asian"},
+			name: "broad group sent with a matching ethnic group",
+			in:   map[string]string{"ethnic_group": "asian_pakistani", "ethnic_group_broad": "asian"},
+			want: map[string]string{"ethnic_group": "asian_pakistani", "ethnic_group_broad": "asian"},
+		},
+		{
+			name: "broad group alone (the detailed step skipped)",
+			in:   map[string]string{"ethnic_group_broad": "black"},
+			want: map[string]string{"ethnic_group_broad": "black"},
+		},
+		{
+			name:   "broad group that does not match the ethnic group",
+			in:     map[string]string{"ethnic_group": "asian_pakistani", "ethnic_group_broad": "white"},
+			fields: []string{"equality.ethnic_group_broad"},
+		},
+		{
+			name:   "unknown broad group",
+			in:     map[string]string{"ethnic_group_broad": "martian"},
 			fields: []string{"equality.ethnic_group_broad"},
 		},
 		{
