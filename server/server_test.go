@@ -200,26 +200,38 @@ func (f *fixture) submit(t *testing.T, slug, token, body string) string {
 // from the store.
 func (f *fixture) stored(t *testing.T, slug string) []*surveys.Response {
 	t.Helper()
-	sv, err := f.db.Survey(f.ctx, slug)
+	return storedResponses(t, f.ctx, f.db, slug)
+}
+
+// byReference finds a stored response by its reference.
+func (f *fixture) byReference(t *testing.T, slug, ref string) *surveys.Response {
+	t.Helper()
+	return storedResponse(t, f.ctx, f.db, slug, ref)
+}
+
+// storedResponses reads every stored response to the survey at slug.
+func storedResponses(t *testing.T, ctx context.Context, db *sqlite.DB, slug string) []*surveys.Response {
+	t.Helper()
+	sv, err := db.Survey(ctx, slug)
 	if err != nil {
 		t.Fatalf("Survey(%q): %v", slug, err)
 	}
-	list, err := f.db.Responses(f.ctx, sv.ID, surveys.ResponseFilter{Limit: 1000})
+	list, err := db.Responses(ctx, sv.ID, surveys.ResponseFilter{Limit: 1000})
 	if err != nil {
 		t.Fatalf("Responses(%q): %v", slug, err)
 	}
 	return list
 }
 
-// byReference finds a stored response by its reference.
-func (f *fixture) byReference(t *testing.T, slug, ref string) *surveys.Response {
+// storedResponse finds the stored response with reference ref.
+func storedResponse(t *testing.T, ctx context.Context, db *sqlite.DB, slug, ref string) *surveys.Response {
 	t.Helper()
-	for _, r := range f.stored(t, slug) {
+	for _, r := range storedResponses(t, ctx, db, slug) {
 		if r.Reference == ref {
 			return r
 		}
 	}
-	t.Fatalf("no stored response %s in %s", ref, slug)
+	t.Fatalf("no stored response %s to %s", ref, slug)
 	return nil
 }
 

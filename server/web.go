@@ -573,14 +573,25 @@ func (s *Server) problemText(lang string, p *surveys.Problem) string {
 	return s.tr.T(lang, "problem."+p.Code, p.Args...)
 }
 
-func (s *Server) questionPage(c *fiber.Ctx) error {
+// questionStep loads the draft and the question in the path. A question
+// that does not exist or is not asked (show_if) sends the resident back to
+// where they were; then, and when withDraft wrote a page, q is nil.
+func (s *Server) questionStep(c *fiber.Ctx) (*surveys.Survey, *surveys.Draft, *surveys.Question, error) {
 	sv, d, err := s.withDraft(c)
 	if sv == nil {
-		return err // the page saying why was written, or err
+		return nil, nil, nil, err
 	}
 	q := sv.Question(c.Params("key"))
 	if q == nil || !q.Visible(d.Answers) {
-		return c.Redirect(stepHref(sv, channels.ResumeStep(sv, d)), fiber.StatusSeeOther)
+		return nil, nil, nil, c.Redirect(stepHref(sv, channels.ResumeStep(sv, d)), fiber.StatusSeeOther)
+	}
+	return sv, d, q, nil
+}
+
+func (s *Server) questionPage(c *fiber.Ctx) error {
+	sv, d, q, err := s.questionStep(c)
+	if q == nil {
+		return err
 	}
 	return s.renderQuestion(c, sv, d, q, nil, nil)
 }
@@ -647,13 +658,9 @@ func postedValues(c *fiber.Ctx, name string) []string {
 }
 
 func (s *Server) answerQuestion(c *fiber.Ctx) error {
-	sv, d, err := s.withDraft(c)
-	if sv == nil {
-		return err // the page saying why was written, or err
-	}
-	q := sv.Question(c.Params("key"))
-	if q == nil || !q.Visible(d.Answers) {
-		return c.Redirect(stepHref(sv, channels.ResumeStep(sv, d)), fiber.StatusSeeOther)
+	sv, d, q, err := s.questionStep(c)
+	if q == nil {
+		return err
 	}
 	saving := c.FormValue("action") == "save"
 	problem := channels.AnswerQuestion(sv, d, q, postedValues(c, q.Key), c.FormValue(surveys.OtherKey(q.Key)))

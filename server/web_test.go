@@ -143,27 +143,13 @@ func (f *webFixture) survey(t *testing.T, definition string) string {
 // responses returns every stored response to the survey at address base.
 func (f *webFixture) responses(t *testing.T, base string) []*surveys.Response {
 	t.Helper()
-	sv, err := f.db.Survey(f.ctx, strings.TrimPrefix(base, "/s/"))
-	if err != nil {
-		t.Fatalf("Survey(%s): %v", base, err)
-	}
-	list, err := f.db.Responses(f.ctx, sv.ID, surveys.ResponseFilter{Limit: 1000})
-	if err != nil {
-		t.Fatalf("Responses(%s): %v", base, err)
-	}
-	return list
+	return storedResponses(t, f.ctx, f.db, strings.TrimPrefix(base, "/s/"))
 }
 
 // response finds the stored response with reference ref.
 func (f *webFixture) response(t *testing.T, base, ref string) *surveys.Response {
 	t.Helper()
-	for _, r := range f.responses(t, base) {
-		if r.Reference == ref {
-			return r
-		}
-	}
-	t.Fatalf("no stored response %q to %s", ref, base)
-	return nil
+	return storedResponse(t, f.ctx, f.db, strings.TrimPrefix(base, "/s/"), ref)
 }
 
 // draft stores a draft with these answers, as if the resident had filled
