@@ -101,10 +101,19 @@ func Previous(steps []Step, step Step) (Step, bool) {
 	return Step{}, false
 }
 
-// ResumeStep is where a resident coming back carries on: the first question
-// they have not answered, or the check page.
+// String names a step for keeping in a draft, e.g. "question:rating".
+func (st Step) String() string { return st.Kind + ":" + st.Key }
+
+// ResumeStep is where a resident coming back carries on: the page they
+// were on (d.Step) if it is still asked, else the first question they have
+// not answered, or the check page.
 func ResumeStep(s *surveys.Survey, d *surveys.Draft) Step {
 	steps := Steps(s, d)
+	for _, st := range steps {
+		if d.Step != "" && st.String() == d.Step {
+			return st
+		}
+	}
 	for _, st := range steps {
 		switch {
 		case st.Kind == StepQuestion && len(d.Answers[st.Key]) == 0:

@@ -374,3 +374,37 @@ func TestWebSubmission(t *testing.T) {
 		})
 	}
 }
+
+// A resident comes back to the page they were on, if it is still asked.
+func TestResumeStepRemembersThePage(t *testing.T) {
+	s := parseSurvey(t, `
+slug: resume
+title: {en: Resume}
+languages: [en]
+status: open
+questions:
+  - {key: a, type: text, prompt: {en: "A"}}
+  - {key: b, type: yes_no, prompt: {en: "B"}}
+  - {key: c, type: text, prompt: {en: "C"}, show_if: {question: b, in: ["yes"]}}
+  - {key: d, type: text, prompt: {en: "D"}}
+`)
+	tests := []struct {
+		name    string
+		answers map[string][]string
+		step    string
+		want    channels.Step
+	}{
+		{"the page they were on", map[string][]string{"a": {"x"}}, "question:d", channels.Step{Kind: channels.StepQuestion, Key: "d"}},
+		{"a page no longer asked falls back to the first unanswered", map[string][]string{"a": {"x"}, "b": {"no"}}, "question:c", channels.Step{Kind: channels.StepQuestion, Key: "d"}},
+		{"no page remembered", map[string][]string{}, "", channels.Step{Kind: channels.StepQuestion, Key: "a"}},
+		{"the check page", map[string][]string{"a": {"x"}, "b": {"no"}, "d": {"y"}}, "check:", channels.Step{Kind: channels.StepCheck}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &surveys.Draft{Answers: tt.answers, Equality: map[string]string{}, Step: tt.step}
+			if got := channels.ResumeStep(s, d); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ CREATE TABLE drafts (
     answers     TEXT NOT NULL,      -- JSON object: question key -> list of values
     equality    TEXT NOT NULL,      -- JSON object, kept apart from the answers
     reference   TEXT,               -- set once submitted
+    step        TEXT NOT NULL DEFAULT '', -- the page to come back to, e.g. "question:rating"
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     expires_at  TEXT NOT NULL

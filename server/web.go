@@ -667,13 +667,24 @@ func (s *Server) answerQuestion(c *fiber.Ctx) error {
 	if problem != nil && !saving {
 		return s.renderQuestion(c, sv, d, q, problem, c)
 	}
+	return s.saveAndGo(c, sv, d, channels.Step{Kind: channels.StepQuestion, Key: q.Key}, saving)
+}
+
+// saveAndGo saves the draft after an answer on step, remembering where to
+// come back to: this page when saving for later, else the one after it.
+// Then it leads on: to the saved page, or to the next page.
+func (s *Server) saveAndGo(c *fiber.Ctx, sv *surveys.Survey, d *surveys.Draft, step channels.Step, saving bool) error {
+	d.Step = step.String()
+	if !saving {
+		d.Step = channels.Next(channels.Steps(sv, d), step).String()
+	}
 	if err := s.svc.SaveDraft(c.UserContext(), d); err != nil {
 		return s.webError(c, err)
 	}
 	if saving {
 		return c.Redirect(base(sv)+"/save", fiber.StatusSeeOther)
 	}
-	return c.Redirect(s.next(sv, d, channels.Step{Kind: channels.StepQuestion, Key: q.Key}, c), fiber.StatusSeeOther)
+	return c.Redirect(s.next(sv, d, step, c), fiber.StatusSeeOther)
 }
 
 // next is where Continue leads: the next step or, when the resident came
@@ -767,13 +778,7 @@ func (s *Server) chooseEquality(c *fiber.Ctx) error {
 		}
 		d.Equality[channels.EqualityChoice] = choice
 	}
-	if err := s.svc.SaveDraft(c.UserContext(), d); err != nil {
-		return s.webError(c, err)
-	}
-	if saving {
-		return c.Redirect(base(sv)+"/save", fiber.StatusSeeOther)
-	}
-	return c.Redirect(s.next(sv, d, channels.Step{Kind: channels.StepEqualityIntro}, c), fiber.StatusSeeOther)
+	return s.saveAndGo(c, sv, d, channels.Step{Kind: channels.StepEqualityIntro}, saving)
 }
 
 // equalityField describes an equality question as radios, with "Prefer
@@ -870,13 +875,7 @@ func (s *Server) answerEquality(c *fiber.Ctx) error {
 	if problem := channels.AnswerEquality(d, key, c.FormValue(key), c.FormValue(surveys.OtherKey(key))); problem != nil && !saving {
 		return s.renderEquality(c, sv, d, key, problem)
 	}
-	if err := s.svc.SaveDraft(c.UserContext(), d); err != nil {
-		return s.webError(c, err)
-	}
-	if saving {
-		return c.Redirect(base(sv)+"/save", fiber.StatusSeeOther)
-	}
-	return c.Redirect(s.next(sv, d, channels.Step{Kind: channels.StepEquality, Key: key}, c), fiber.StatusSeeOther)
+	return s.saveAndGo(c, sv, d, channels.Step{Kind: channels.StepEquality, Key: key}, saving)
 }
 
 type summaryRow struct {

@@ -974,8 +974,8 @@ func TestWebSaveAndResume(t *testing.T) {
 
 	checkResumed := func(t *testing.T, nb *webBrowser, p *webPage) {
 		t.Helper()
-		if got, want := strings.SplitN(p.location(), "?", 2)[0], webDemo+"/q/rating"; p.status != http.StatusSeeOther || got != want {
-			t.Fatalf("%s: got %d to %q, want 303 to %q (the next unanswered question)\n%s", p, p.status, p.location(), want, webText(p.body))
+		if got, want := strings.SplitN(p.location(), "?", 2)[0], webDemo+"/q/services"; p.status != http.StatusSeeOther || got != want {
+			t.Fatalf("%s: got %d to %q, want 303 to %q (the page they saved on)\n%s", p, p.status, p.location(), want, webText(p.body))
 		}
 		if next := nb.get(p.location()); next.status != http.StatusOK {
 			t.Errorf("%s: got %d, want 200", next, next.status)

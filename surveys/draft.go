@@ -16,6 +16,7 @@ type Draft struct {
 	Answers   map[string][]string
 	Equality  map[string]string // kept apart from the answers, as in responses
 	Reference string            // set when submitted
+	Step      string            // the page to come back to, as the web channel names it
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	ExpiresAt time.Time

@@ -17,8 +17,8 @@ func (db *DB) CreateDraft(ctx context.Context, d *surveys.Draft, codeHash []byte
 	if err != nil {
 		return err
 	}
-	res, err := db.write.ExecContext(ctx, `INSERT INTO drafts (survey_id, code_hash, language, answers, equality, created_at, updated_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.SurveyID, codeHash, d.Language, answers, equality,
+	res, err := db.write.ExecContext(ctx, `INSERT INTO drafts (survey_id, code_hash, language, answers, equality, step, created_at, updated_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.SurveyID, codeHash, d.Language, answers, equality, d.Step,
 		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt))
 	if err != nil {
 		return err
@@ -44,9 +44,9 @@ func (db *DB) Draft(ctx context.Context, surveyID int64, codeHash []byte, now ti
 		reference                 sql.NullString
 		created, updated, expires string
 	)
-	err := db.read.QueryRowContext(ctx, `SELECT id, survey_id, language, answers, equality, reference, created_at, updated_at, expires_at
+	err := db.read.QueryRowContext(ctx, `SELECT id, survey_id, language, answers, equality, reference, step, created_at, updated_at, expires_at
 		FROM drafts WHERE survey_id = ? AND code_hash = ? AND expires_at > ?`, surveyID, codeHash, formatTime(now)).
-		Scan(&d.ID, &d.SurveyID, &d.Language, &answers, &equality, &reference, &created, &updated, &expires)
+		Scan(&d.ID, &d.SurveyID, &d.Language, &answers, &equality, &reference, &d.Step, &created, &updated, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, surveys.Errorf(surveys.ENOTFOUND, "There are no saved answers with this code. They may have expired.")
 	}
@@ -75,8 +75,8 @@ func saveDraft(ctx context.Context, e execer, d *surveys.Draft) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.ExecContext(ctx, `UPDATE drafts SET language = ?, answers = ?, equality = ?, reference = ?, updated_at = ?, expires_at = ?
-		WHERE id = ?`, d.Language, answers, equality, nullString(d.Reference), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt), d.ID)
+	res, err := e.ExecContext(ctx, `UPDATE drafts SET language = ?, answers = ?, equality = ?, reference = ?, step = ?, updated_at = ?, expires_at = ?
+		WHERE id = ?`, d.Language, answers, equality, nullString(d.Reference), d.Step, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt), d.ID)
 	if err != nil {
 		return err
 	}
