@@ -1,14 +1,10 @@
 package server
 
 import (
-	"regexp"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/voices-uk/voices/surveys"
 )
-
-var languageCode = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 // listTranslations lists the interface languages, each with its status
 // (reviewed, or machine_drafted and waiting for a native speaker) and how
@@ -48,7 +44,7 @@ func (s *Server) getTranslations(c *fiber.Ctx) error {
 // shipped catalogue. Keys must be ones the English catalogue has.
 func (s *Server) replaceTranslations(c *fiber.Ctx) error {
 	lang := c.Params("lang")
-	if !languageCode.MatchString(lang) {
+	if !surveys.IsLanguageCode(lang) {
 		return &surveys.Error{Code: surveys.EINVALID, Message: "The language code is not valid.",
 			Fields: map[string]string{"lang": "use a code such as ur, pl or pa-Arab"}}
 	}

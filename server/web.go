@@ -450,14 +450,7 @@ func (s *Server) currentDraft(c *fiber.Ctx, sv *surveys.Survey) (*surveys.Draft,
 
 func (s *Server) setDraftCookie(c *fiber.Ctx, sv *surveys.Survey, code string) {
 	c.Cookie(&fiber.Cookie{Name: draftCookieFor + sv.Slug, Value: code, Path: base(sv), HTTPOnly: true, Secure: s.secure,
-		SameSite: "Lax", Expires: s.svc.Clock().Add(s.draftTTL())})
-}
-
-func (s *Server) draftTTL() time.Duration {
-	if s.svc.DraftTTL > 0 {
-		return s.svc.DraftTTL
-	}
-	return surveys.DefaultDraftTTL
+		SameSite: "Lax", Expires: s.svc.Clock().Add(s.svc.DraftLifetime())})
 }
 
 // withDraft loads the draft for a form page; without one, the resident is
@@ -528,7 +521,7 @@ func (s *Server) questionField(sv *surveys.Survey, q *surveys.Question, lang str
 	case surveys.TypeNumber:
 		f.Kind = "number"
 		if f.Hint == "" && q.Min != nil && q.Max != nil {
-			f.Hint = s.tr.T(lang, "question.number_between", formatFloat(*q.Min), formatFloat(*q.Max))
+			f.Hint = s.tr.T(lang, "question.number_between", surveys.FormatNumber(*q.Min), surveys.FormatNumber(*q.Max))
 		}
 	case surveys.TypeYesNo:
 		f.Kind, f.Fieldset = "radio", true
@@ -565,8 +558,6 @@ func (s *Server) questionField(sv *surveys.Survey, q *surveys.Question, lang str
 	}
 	return f
 }
-
-func formatFloat(f float64) string { return fmt.Sprintf("%g", f) }
 
 // problemText words a problem in the page's language.
 func (s *Server) problemText(lang string, p *surveys.Problem) string {
@@ -1063,7 +1054,7 @@ func (s *Server) resumeWith(c *fiber.Ctx, typed string) error {
 	d, err := s.svc.Draft(c.UserContext(), sv, code)
 	if err != nil || d.Reference != "" {
 		if err == nil || surveys.ErrorCode(err) == surveys.ENOTFOUND {
-			return s.renderResume(c, typed, s.tr.T(lang, "resume.not_found", int(s.draftTTL().Hours()/24)))
+			return s.renderResume(c, typed, s.tr.T(lang, "resume.not_found", int(s.svc.DraftLifetime().Hours()/24)))
 		}
 		return s.webError(c, err)
 	}

@@ -264,13 +264,13 @@ func (s *Survey) checkQuestionShape(q *Question, at string, checkText func(strin
 		case lo != math.Trunc(lo) || hi != math.Trunc(hi):
 			fields.add(at+".min", "a scale runs between whole numbers, e.g. min: 1 and max: 5")
 		case lo >= hi:
-			fields.add(at+".max", "must be greater than min (%s)", formatNumber(lo))
+			fields.add(at+".max", "must be greater than min (%s)", FormatNumber(lo))
 		case hi-lo > 10:
 			fields.add(at+".max", "a scale may have at most 11 points; use a number question for wider ranges")
 		}
 	case TypeNumber:
 		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
-			fields.add(at+".max", "must not be less than min (%s)", formatNumber(*q.Min))
+			fields.add(at+".max", "must not be less than min (%s)", FormatNumber(*q.Min))
 		}
 	default:
 		if q.Min != nil || q.Max != nil {

@@ -51,7 +51,8 @@ type DraftStore interface {
 	DeleteExpiredDrafts(ctx context.Context, now time.Time) (int64, error)
 }
 
-func (svc *Service) draftTTL() time.Duration {
+// DraftLifetime is how long unfinished web answers are kept after their last change.
+func (svc *Service) DraftLifetime() time.Duration {
 	if svc.DraftTTL > 0 {
 		return svc.DraftTTL
 	}
@@ -70,7 +71,7 @@ func (svc *Service) StartDraft(ctx context.Context, s *Survey, lang string) (*Dr
 	}
 	code := NewResumeCode()
 	d := &Draft{SurveyID: s.ID, Language: lang, Answers: map[string][]string{}, Equality: map[string]string{},
-		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(svc.draftTTL())}
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(svc.DraftLifetime())}
 	return d, code, svc.Store.CreateDraft(ctx, d, HashToken(code))
 }
 
@@ -86,7 +87,7 @@ func (svc *Service) Draft(ctx context.Context, s *Survey, code string) (*Draft, 
 // SaveDraft stores a draft's answers and moves its expiry on.
 func (svc *Service) SaveDraft(ctx context.Context, d *Draft) error {
 	d.UpdatedAt = svc.Clock()
-	d.ExpiresAt = d.UpdatedAt.Add(svc.draftTTL())
+	d.ExpiresAt = d.UpdatedAt.Add(svc.DraftLifetime())
 	return svc.Store.SaveDraft(ctx, d)
 }
 

@@ -384,7 +384,7 @@ func (q *Question) normaliseValue(v string) (string, *Problem) {
 	case TypeScale:
 		n, err := strconv.Atoi(v)
 		if err != nil || float64(n) < *q.Min || float64(n) > *q.Max {
-			return "", problem("scale_range", formatNumber(*q.Min), formatNumber(*q.Max))
+			return "", problem("scale_range", FormatNumber(*q.Min), FormatNumber(*q.Max))
 		}
 		return strconv.Itoa(n), nil
 	case TypeNumber:
@@ -403,11 +403,11 @@ func (q *Question) normaliseValue(v string) (string, *Problem) {
 func (q *Question) numberRange() *Problem {
 	switch {
 	case q.Min != nil && q.Max != nil:
-		return problem("number_between", formatNumber(*q.Min), formatNumber(*q.Max))
+		return problem("number_between", FormatNumber(*q.Min), FormatNumber(*q.Max))
 	case q.Min != nil:
-		return problem("number_at_least", formatNumber(*q.Min))
+		return problem("number_at_least", FormatNumber(*q.Min))
 	default:
-		return problem("number_at_most", formatNumber(*q.Max))
+		return problem("number_at_most", FormatNumber(*q.Max))
 	}
 }
 
@@ -430,7 +430,7 @@ func (q *Question) missing() *Problem {
 	case TypeMultipleChoice:
 		return problem("choose_some_required")
 	case TypeScale:
-		return problem("scale_required", formatNumber(*q.Min), formatNumber(*q.Max))
+		return problem("scale_required", FormatNumber(*q.Min), FormatNumber(*q.Max))
 	case TypeNumber:
 		return problem("number_required")
 	}

@@ -231,6 +231,10 @@ func (s *Survey) normalise() {
 
 func ptr[T any](v T) *T { return &v }
 
-func formatNumber(f float64) string {
+// IsLanguageCode reports whether s is a language code such as en, ur or pa-Arab.
+func IsLanguageCode(s string) bool { return langTagPattern.MatchString(s) }
+
+// FormatNumber writes a bound or answer as people read it: 5, 0.5, 168.
+func FormatNumber(f float64) string {
 	return fmt.Sprintf("%g", f)
 }
