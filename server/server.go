@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
 )
 
@@ -40,7 +41,7 @@ type Server struct {
 	svc     *surveys.Service
 	store   surveys.Store
 	log     *slog.Logger
-	tr      *translator
+	tr      *channels.Translator
 	pages   map[string]*template.Template
 	formKey []byte
 	secure  bool
@@ -78,11 +79,11 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		cfg.FormKey = make([]byte, 32)
 		rand.Read(cfg.FormKey)
 	}
-	tr, err := newTranslator()
+	tr, err := channels.NewTranslator()
 	if err != nil {
 		return nil, err
 	}
-	if err := tr.loadOverrides(context.Background(), svc.Store); err != nil {
+	if err := tr.LoadOverrides(context.Background(), svc.Store); err != nil {
 		return nil, err
 	}
 	pages, err := parseTemplates()

@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
 )
 
@@ -18,9 +19,9 @@ func (s *Server) listTranslations(c *fiber.Ctx) error {
 		Dir     string `json:"dir"`
 	}
 	var out []lang
-	for _, l := range s.tr.languages() {
-		st, _ := s.tr.status(l)
-		out = append(out, lang{Code: l, Name: s.tr.endonym(l), Status: st, Missing: len(s.tr.missing(l)), Dir: direction(l)})
+	for _, l := range s.tr.Languages() {
+		st, _ := s.tr.Status(l)
+		out = append(out, lang{Code: l, Name: s.tr.Endonym(l), Status: st, Missing: len(s.tr.Missing(l)), Dir: direction(l)})
 	}
 	return c.JSON(fiber.Map{"languages": out})
 }
@@ -29,14 +30,11 @@ func (s *Server) listTranslations(c *fiber.Ctx) error {
 // (shipped catalogue with officers' changes), and the keys still missing.
 func (s *Server) getTranslations(c *fiber.Ctx) error {
 	lang := c.Params("lang")
-	st, ok := s.tr.status(lang)
+	st, ok := s.tr.Status(lang)
 	if !ok {
 		return surveys.Errorf(surveys.ENOTFOUND, "There are no translations for %q yet: add them with PUT.", lang)
 	}
-	s.tr.mu.RLock()
-	texts := s.tr.merged[lang].Text
-	s.tr.mu.RUnlock()
-	return c.JSON(fiber.Map{"language": lang, "status": st, "texts": texts, "missing": s.tr.missing(lang)})
+	return c.JSON(fiber.Map{"language": lang, "status": st, "texts": s.tr.Texts(lang), "missing": s.tr.Missing(lang)})
 }
 
 // replaceTranslations stores an officer's texts for a language (YAML or
@@ -48,13 +46,13 @@ func (s *Server) replaceTranslations(c *fiber.Ctx) error {
 		return &surveys.Error{Code: surveys.EINVALID, Message: "The language code is not valid.",
 			Fields: map[string]string{"lang": "use a code such as ur, pl or pa-Arab"}}
 	}
-	cat, err := parseCatalogue(c.Body())
+	cat, err := channels.ParseCatalogue(c.Body())
 	if err != nil {
 		return err
 	}
 	fields := map[string]string{}
 	for k := range cat.Text {
-		if _, ok := s.tr.shipped[fallbackLanguage].Text[k]; !ok {
+		if !s.tr.HasKey(k) {
 			fields[k] = "is not a text of the interface; see GET /api/v1/translations/en for the keys"
 		}
 	}
@@ -71,8 +69,8 @@ func (s *Server) replaceTranslations(c *fiber.Ctx) error {
 	if err := s.store.ReplaceTranslations(c.UserContext(), lang, stored); err != nil {
 		return err
 	}
-	if err := s.tr.loadOverrides(c.UserContext(), s.store); err != nil {
+	if err := s.tr.LoadOverrides(c.UserContext(), s.store); err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"language": lang, "status": cat.Status, "missing": s.tr.missing(lang)})
+	return c.JSON(fiber.Map{"language": lang, "status": cat.Status, "missing": s.tr.Missing(lang)})
 }

@@ -61,7 +61,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 
 // page is what every template gets.
 type page struct {
-	t           *translator
+	t           *channels.Translator
 	Lang, Dir   string
 	Title       string
 	SurveyTitle string
@@ -170,10 +170,10 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p *page) error {
 	p.t = s.tr
 	p.CSS = cssPath
 	if p.Lang == "" {
-		p.Lang = fallbackLanguage
+		p.Lang = channels.FallbackLanguage
 	}
 	p.Dir = direction(p.Lang)
-	if st, _ := s.tr.status(p.Lang); st == StatusMachineDrafted {
+	if st, _ := s.tr.Status(p.Lang); st == channels.StatusMachineDrafted {
 		p.NeedsReview = true
 	}
 	if p.CSRF == "" {
@@ -252,7 +252,7 @@ const (
 // Drafts do not exist for residents.
 func (s *Server) webSurvey(c *fiber.Ctx) error {
 	sv, err := s.store.Survey(c.UserContext(), c.Params("slug"))
-	lang := chooseLanguage(s.tr.languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
+	lang := chooseLanguage(s.tr.Languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
 	if err == nil && sv.Status == surveys.StatusDraft {
 		err = surveys.Errorf(surveys.ENOTFOUND, "no such survey")
 	}
@@ -299,7 +299,7 @@ func (s *Server) surveyPage(c *fiber.Ctx, title string) (*surveys.Survey, *page)
 			vals.Set(k, v)
 		}
 		vals.Set("lang", l)
-		p.Languages = append(p.Languages, languageLink{Code: l, Name: s.tr.endonym(l), Dir: direction(l),
+		p.Languages = append(p.Languages, languageLink{Code: l, Name: s.tr.Endonym(l), Dir: direction(l),
 			Href: string(u.Path()) + "?" + vals.Encode(), Current: l == lang})
 	}
 	return sv, p
@@ -358,7 +358,7 @@ func minutes(sv *surveys.Survey) int {
 
 // home lists the consultations open now.
 func (s *Server) home(c *fiber.Ctx) error {
-	lang := chooseLanguage(s.tr.languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
+	lang := chooseLanguage(s.tr.Languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
 	list, err := s.store.Surveys(c.UserContext(), surveys.StatusOpen)
 	if err != nil {
 		return err
@@ -390,14 +390,14 @@ func (s *Server) home(c *fiber.Ctx) error {
 // siteLanguages is the language switcher of pages that belong to no survey.
 func (s *Server) siteLanguages(c *fiber.Ctx, current string) []languageLink {
 	var links []languageLink
-	for _, l := range s.tr.languages() {
-		links = append(links, languageLink{Code: l, Name: s.tr.endonym(l), Dir: direction(l), Href: c.Path() + "?lang=" + l, Current: l == current})
+	for _, l := range s.tr.Languages() {
+		links = append(links, languageLink{Code: l, Name: s.tr.Endonym(l), Dir: direction(l), Href: c.Path() + "?lang=" + l, Current: l == current})
 	}
 	return links
 }
 
 func (s *Server) accessibility(c *fiber.Ctx) error {
-	lang := chooseLanguage(s.tr.languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
+	lang := chooseLanguage(s.tr.Languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
 	can := []string{"accessibility.can_1", "accessibility.can_2", "accessibility.can_3", "accessibility.can_4",
 		"accessibility.can_5", "accessibility.can_6", "accessibility.can_7"}
 	p := &page{Lang: lang, Data: struct{ Can []string }{can}}
@@ -788,7 +788,7 @@ func (s *Server) equalityField(key, lang string, d *surveys.Draft) *field {
 		opts = channels.EthnicGroupOptions(group)
 	default:
 		f.Label = T("equality." + key + ".question")
-		if h, ok := s.tr.text(lang, "equality."+key+".hint"); ok {
+		if h, ok := s.tr.Lookup(lang, "equality."+key+".hint"); ok {
 			f.Hint = h
 		}
 		opts, _ = channels.EqualityOptions(key)
@@ -807,7 +807,7 @@ func (s *Server) equalityField(key, lang string, d *surveys.Draft) *field {
 		}
 		f.Options = append(f.Options, option{ID: id, Value: o.ID, Label: label(o), Checked: current == o.ID})
 		if o.WriteIn && f.WriteIn == nil {
-			wl, ok := s.tr.text(lang, "equality."+key+".write_in")
+			wl, ok := s.tr.Lookup(lang, "equality."+key+".write_in")
 			if !ok {
 				wl = T("equality.write_in")
 			}
@@ -1067,6 +1067,6 @@ func (s *Server) webNotFound(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return fiber.ErrNotFound
 	}
-	lang := chooseLanguage(s.tr.languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
+	lang := chooseLanguage(s.tr.Languages(), c.Query("lang"), c.Cookies(cookieLanguage), c.Get(fiber.HeaderAcceptLanguage))
 	return s.message(c, fiber.StatusNotFound, lang, "page.not_found.title", []string{s.tr.T(lang, "page.not_found.text")}, nil)
 }

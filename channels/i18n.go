@@ -1,4 +1,4 @@
-package server
+package channels
 
 import (
 	"context"
@@ -11,45 +11,44 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/text/language"
 
 	"github.com/voices-uk/voices/surveys"
 )
 
-// The web interface's words come from catalogues, one per language, never
-// from the templates: server/i18n/<lang>.yaml ship with Voices, and officers
+// Voices' words to residents (web pages and text messages) come from catalogues, one per language, never
+// from the templates: channels/i18n/<lang>.yaml ship with Voices, and officers
 // add or override texts with PUT /api/v1/translations/{lang}, stored in the
 // database. A key missing in a language falls back to English.
 //
 //go:embed i18n/*.yaml
 var catalogueFiles embed.FS
 
-// fallbackLanguage has every key.
-const fallbackLanguage = "en"
+// FallbackLanguage has every key.
+const FallbackLanguage = "en"
 
-// Translation statuses: a machine-drafted catalogue is shown with a notice
+// Translation statuses: a machine-drafted Catalogue is shown with a notice
 // until a native speaker has reviewed it.
 const (
 	StatusReviewed       = "reviewed"
 	StatusMachineDrafted = "machine_drafted"
 )
 
-type catalogue struct {
+type Catalogue struct {
 	Status string
 	Name   string
 	Text   map[string]string
 }
 
-// translator holds the catalogues: the shipped ones with officers'
+// Translator holds the catalogues: the shipped ones with officers'
 // overrides on top.
-type translator struct {
+type Translator struct {
 	mu      sync.RWMutex
-	shipped map[string]*catalogue
-	merged  map[string]*catalogue
+	shipped map[string]*Catalogue
+	merged  map[string]*Catalogue
 }
 
-func newTranslator() (*translator, error) {
-	t := &translator{shipped: map[string]*catalogue{}}
+func NewTranslator() (*Translator, error) {
+	t := &Translator{shipped: map[string]*Catalogue{}}
 	files, err := fs.Glob(catalogueFiles, "i18n/*.yaml")
 	if err != nil {
 		return nil, err
@@ -59,27 +58,27 @@ func newTranslator() (*translator, error) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := parseCatalogue(data)
+		c, err := ParseCatalogue(data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		t.shipped[strings.TrimSuffix(path.Base(f), ".yaml")] = c
 	}
-	if t.shipped[fallbackLanguage] == nil {
-		return nil, fmt.Errorf("i18n/%s.yaml is missing", fallbackLanguage)
+	if t.shipped[FallbackLanguage] == nil {
+		return nil, fmt.Errorf("i18n/%s.yaml is missing", FallbackLanguage)
 	}
 	t.merged = t.shipped
 	return t, nil
 }
 
-// parseCatalogue reads a flat YAML or JSON map of key to text, with an
+// ParseCatalogue reads a flat YAML or JSON map of key to text, with an
 // optional _meta: {status, language_name}.
-func parseCatalogue(data []byte) (*catalogue, error) {
+func ParseCatalogue(data []byte) (*Catalogue, error) {
 	var raw map[string]any
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, surveys.Errorf(surveys.EMALFORMED, "The translations could not be read: %v.", err)
 	}
-	c := &catalogue{Status: StatusReviewed, Text: map[string]string{}}
+	c := &Catalogue{Status: StatusReviewed, Text: map[string]string{}}
 	fields := map[string]string{}
 	for k, v := range raw {
 		if k == "_meta" {
@@ -108,16 +107,16 @@ func parseCatalogue(data []byte) (*catalogue, error) {
 	return c, nil
 }
 
-// setOverrides puts officers' catalogues (language -> catalogue) on top of
+// setOverrides puts officers' catalogues (language -> Catalogue) on top of
 // the shipped ones.
-func (t *translator) setOverrides(overrides map[string]*catalogue) {
-	merged := map[string]*catalogue{}
+func (t *Translator) SetOverrides(overrides map[string]*Catalogue) {
+	merged := map[string]*Catalogue{}
 	for lang, c := range t.shipped {
 		merged[lang] = c
 	}
 	for lang, o := range overrides {
 		base := merged[lang]
-		m := &catalogue{Status: o.Status, Name: o.Name, Text: map[string]string{}}
+		m := &Catalogue{Status: o.Status, Name: o.Name, Text: map[string]string{}}
 		if base != nil {
 			for k, v := range base.Text {
 				m.Text[k] = v
@@ -136,9 +135,9 @@ func (t *translator) setOverrides(overrides map[string]*catalogue) {
 	t.mu.Unlock()
 }
 
-// text returns key in lang, falling back to English, then to the key itself
+// Lookup returns key in lang, falling back to English, then to the key itself
 // (so a missing text shows up in testing rather than as a blank).
-func (t *translator) text(lang, key string) (string, bool) {
+func (t *Translator) Lookup(lang, key string) (string, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if c := t.merged[lang]; c != nil {
@@ -146,7 +145,7 @@ func (t *translator) text(lang, key string) (string, bool) {
 			return s, true
 		}
 	}
-	if s, ok := t.merged[fallbackLanguage].Text[key]; ok {
+	if s, ok := t.merged[FallbackLanguage].Text[key]; ok {
 		return s, true
 	}
 	return key, false
@@ -154,8 +153,8 @@ func (t *translator) text(lang, key string) (string, bool) {
 
 // T formats key in lang with args. A text may use fewer of the arguments
 // than are given (a translation may leave out a detail); the rest are dropped.
-func (t *translator) T(lang, key string, args ...any) string {
-	s, _ := t.text(lang, key)
+func (t *Translator) T(lang, key string, args ...any) string {
+	s, _ := t.Lookup(lang, key)
 	if n := countVerbs(s); n < len(args) {
 		args = args[:n]
 	}
@@ -179,8 +178,8 @@ func countVerbs(s string) int {
 	return n
 }
 
-// status returns a language's catalogue status and whether there is one.
-func (t *translator) status(lang string) (string, bool) {
+// status returns a language's Catalogue status and whether there is one.
+func (t *Translator) Status(lang string) (string, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if c := t.merged[lang]; c != nil {
@@ -189,8 +188,8 @@ func (t *translator) status(lang string) (string, bool) {
 	return "", false
 }
 
-// languages lists the languages that have a catalogue.
-func (t *translator) languages() []string {
+// languages lists the languages that have a Catalogue.
+func (t *Translator) Languages() []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	var langs []string
@@ -202,14 +201,14 @@ func (t *translator) languages() []string {
 }
 
 // loadOverrides reads officers' translations from the store.
-func (t *translator) loadOverrides(ctx context.Context, store surveys.Store) error {
+func (t *Translator) LoadOverrides(ctx context.Context, store surveys.Store) error {
 	saved, err := store.Translations(ctx)
 	if err != nil {
 		return err
 	}
-	overrides := map[string]*catalogue{}
+	overrides := map[string]*Catalogue{}
 	for lang, texts := range saved {
-		c := &catalogue{Status: StatusReviewed, Text: map[string]string{}}
+		c := &Catalogue{Status: StatusReviewed, Text: map[string]string{}}
 		for k, v := range texts {
 			switch k {
 			case "_meta.status":
@@ -222,25 +221,8 @@ func (t *translator) loadOverrides(ctx context.Context, store surveys.Store) err
 		}
 		overrides[lang] = c
 	}
-	t.setOverrides(overrides)
+	t.SetOverrides(overrides)
 	return nil
-}
-
-// rtlScripts are the scripts written right to left.
-var rtlScripts = map[string]bool{"Arab": true, "Hebr": true, "Thaa": true, "Syrc": true, "Nkoo": true, "Adlm": true, "Rohg": true}
-
-// direction returns "rtl" for languages written right to left (Urdu,
-// Arabic, Persian, Pashto, Hebrew, Punjabi in Shahmukhi "pa-Arab", ...).
-func direction(lang string) string {
-	tag, err := language.Parse(lang)
-	if err != nil {
-		return "ltr"
-	}
-	script, _ := tag.Script()
-	if rtlScripts[script.String()] {
-		return "rtl"
-	}
-	return "ltr"
 }
 
 // endonyms name languages in their own script, for the language switcher.
@@ -254,7 +236,7 @@ var endonyms = map[string]string{
 }
 
 // endonym returns the language's own name for itself.
-func (t *translator) endonym(lang string) string {
+func (t *Translator) Endonym(lang string) string {
 	if n, ok := endonyms[lang]; ok {
 		return n
 	}
@@ -266,47 +248,40 @@ func (t *translator) endonym(lang string) string {
 	return lang
 }
 
-// chooseLanguage picks the page language from what the survey offers: the
-// ?lang= parameter, then the cookie, then the browser's Accept-Language,
-// then the survey's default.
-func chooseLanguage(offered []string, query, cookie, acceptLanguage string) string {
-	for _, l := range []string{query, cookie} {
-		for _, o := range offered {
-			if l != "" && l == o {
-				return o
-			}
-		}
-	}
-	if acceptLanguage != "" && len(offered) > 0 {
-		tags := make([]language.Tag, 0, len(offered))
-		for _, o := range offered {
-			tags = append(tags, language.Make(o))
-		}
-		prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
-		if err == nil && len(prefs) > 0 {
-			_, i, conf := language.NewMatcher(tags).Match(prefs...)
-			if conf != language.No {
-				return offered[i]
-			}
-		}
-	}
-	if len(offered) > 0 {
-		return offered[0]
-	}
-	return fallbackLanguage
-}
-
 // missing lists the English keys a language has no text for.
-func (t *translator) missing(lang string) []string {
+func (t *Translator) Missing(lang string) []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	var out []string
 	c := t.merged[lang]
-	for k := range t.merged[fallbackLanguage].Text {
+	for k := range t.merged[FallbackLanguage].Text {
 		if c == nil || c.Text[k] == "" {
 			out = append(out, k)
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// HasKey reports whether the shipped English catalogue has key: officers
+// may only override texts that exist.
+func (t *Translator) HasKey(key string) bool {
+	_, ok := t.shipped[FallbackLanguage].Text[key]
+	return ok
+}
+
+// Texts returns a copy of one language's texts as used (shipped with
+// officers' changes on top), or nil if it has no catalogue.
+func (t *Translator) Texts(lang string) map[string]string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	c := t.merged[lang]
+	if c == nil {
+		return nil
+	}
+	out := make(map[string]string, len(c.Text))
+	for k, v := range c.Text {
+		out[k] = v
+	}
 	return out
 }
