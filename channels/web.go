@@ -252,11 +252,11 @@ func hasOption(opts []surveys.EqualityOption, id string) bool {
 	return false
 }
 
-// WebSubmission turns a finished draft into the submission every channel
-// makes: the visible answers, and the equality answers if the resident
-// chose to give them.
-func WebSubmission(s *surveys.Survey, d *surveys.Draft) *surveys.Submission {
-	sub := &surveys.Submission{Channel: surveys.ChannelWeb, Language: d.Language,
+// DraftSubmission turns a finished draft (web form or text conversation)
+// into the submission every channel makes: the visible answers, and the
+// equality answers if the resident chose to give them.
+func DraftSubmission(s *surveys.Survey, d *surveys.Draft, channel surveys.Channel) *surveys.Submission {
+	sub := &surveys.Submission{Channel: channel, Language: d.Language,
 		Answers: map[string][]string{}, Equality: map[string]string{},
 		Mediation: surveys.Mediation{EnteredBy: surveys.EnteredBySelf}}
 	for i := range s.Questions {

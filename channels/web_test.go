@@ -316,7 +316,7 @@ func TestAnswerEquality(t *testing.T) {
 	}
 }
 
-func TestWebSubmission(t *testing.T) {
+func TestDraftSubmission(t *testing.T) {
 	t.Parallel()
 	flow, plain := flowSurvey(t), noEqualitySurvey(t)
 	answers := map[string][]string{"visit": {"yes"}, "likes": {"trees", "other"}, "likes_other": {"Ducks"}, "rating": {"2"}, "why_low": {"Litter"}}
@@ -347,7 +347,7 @@ func TestWebSubmission(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := draft(tt.answers, tt.equality)
 			d.Language = "ur"
-			sub := channels.WebSubmission(tt.survey, d)
+			sub := channels.DraftSubmission(tt.survey, d, surveys.ChannelWeb)
 			if sub.Channel != surveys.ChannelWeb || sub.Language != "ur" || sub.Mediation.EnteredBy != surveys.EnteredBySelf {
 				t.Errorf("got channel %q, language %q, entered by %q; want web, ur, self", sub.Channel, sub.Language, sub.Mediation.EnteredBy)
 			}

@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	surveys.EUNAUTHORIZED: http.StatusUnauthorized,
 	surveys.EFORBIDDEN:    http.StatusForbidden,
 	surveys.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	surveys.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	surveys.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -37,7 +38,7 @@ var fiberErrors = map[int]*surveys.Error{
 // than the API or the health checks.
 func isWebPage(c *fiber.Ctx) bool {
 	p := c.Path()
-	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && !strings.HasPrefix(p, "/static/")
+	return !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/sms/") && p != "/healthz" && p != "/readyz" && !strings.HasPrefix(p, "/static/")
 }
 
 // errorBody is the JSON every API error returns.
@@ -62,7 +63,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	if status >= 500 && code != surveys.EUNAVAILABLE {
 		s.log.Error("request failed", "request_id", c.Locals(requestid.ConfigDefault.ContextKey),
 			"method", c.Method(), "path", c.Path(), "error", err.Error())
 	}

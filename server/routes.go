@@ -38,6 +38,10 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	web.Get("/resume", s.resumePage)
 	web.Post("/resume", s.resume)
 
+	// Twilio's webhooks (signature-checked).
+	app.Post("/sms/twilio", s.smsInbound)
+	app.Post("/sms/twilio/status", s.smsStatus)
+
 	// The JSON API.
 	api := app.Group("/api/v1", s.authenticate)
 	api.Get("/surveys", s.listSurveys)
@@ -51,6 +55,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Get("/surveys/:slug/responses.csv", s.officer, s.exportResponses("csv"))
 	api.Get("/surveys/:slug/responses.json", s.officer, s.exportResponses("json"))
 	api.Get("/surveys/:slug/responses.xlsx", s.officer, s.exportResponses("xlsx"))
+	api.Get("/surveys/:slug/sms", s.officer, s.smsPreview)
+	api.Post("/surveys/:slug/sms/invitations", s.officer, s.smsInvite)
 	api.Get("/translations", s.listTranslations)
 	api.Get("/translations/:lang", s.getTranslations)
 	api.Put("/translations/:lang", s.officer, s.replaceTranslations)

@@ -34,6 +34,11 @@ type Config struct {
 	FormPostsPerMinute int
 	// Location is the time zone dates are shown in (default Europe/London).
 	Location *time.Location
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For is believed (for rate limits); none by default.
+	TrustedProxies []string
+	// SMS sets up text messages.
+	SMS SMSConfig
 }
 
 // Server holds what the handlers need.
@@ -47,6 +52,7 @@ type Server struct {
 	secure  bool
 	public  string
 	zone    *time.Location
+	sms     SMSConfig
 }
 
 // DefaultBodyLimit is the largest request body accepted unless configured.
@@ -91,7 +97,7 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger, tr: tr, pages: pages, formKey: cfg.FormKey,
-		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location}
+		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location, sms: cfg.SMS}
 	app := fiber.New(fiber.Config{
 		AppName:               "Voices",
 		BodyLimit:             cfg.BodyLimit,
@@ -102,8 +108,11 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		ReadTimeout:  15 * time.Second,
 		WriteTimeout: 10 * time.Minute,
 		IdleTimeout:  60 * time.Second,
-		// Proxy headers are not trusted: no X-Forwarded-* is read.
+		// X-Forwarded-For is read only from the proxies configured; Twilio
+		// signatures are checked against PublicURL, never a forwarded host.
 		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())
@@ -111,6 +120,13 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	app.Use(securityHeaders)
 	s.routes(app, cfg.FormPostsPerMinute)
 	return app, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // logRequests writes one structured log line per request. Query strings and

@@ -951,7 +951,7 @@ func (s *Server) submitDraft(c *fiber.Ctx) error {
 	if sv == nil {
 		return err // the page saying why was written, or err
 	}
-	_, err = s.svc.SubmitDraft(c.UserContext(), sv.Slug, d, channels.WebSubmission(sv, d))
+	_, err = s.svc.SubmitDraft(c.UserContext(), sv.Slug, d, channels.DraftSubmission(sv, d, surveys.ChannelWeb))
 	if errors.Is(err, surveys.ErrAlreadySent) {
 		return c.Redirect(base(sv)+"/done", fiber.StatusSeeOther) // a second click, or a reload
 	}

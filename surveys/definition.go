@@ -174,6 +174,9 @@ func (s *Survey) Validate() error {
 	checkText("title", s.Title, true, maxTitleLength)
 	checkText("description", s.Description, false, maxDescriptionLength)
 	checkText("privacy_notice", s.PrivacyNotice, false, maxNoticeLength)
+	if s.SMS != nil && SMSCommand(s.SMS.Keyword) != "" {
+		fields.add("sms.keyword", "%q is a word texters use to stop, start or get help; choose another keyword", s.SMS.Keyword)
+	}
 	if s.OpensAt != nil && s.ClosesAt != nil && !s.OpensAt.Before(*s.ClosesAt) {
 		fields.add("closes_at", "must be after opens_at")
 	}

@@ -17,6 +17,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
 	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
 	ETOOLARGE     = "too_large"    // request body or file over the limit
+	EUNAVAILABLE  = "unavailable"  // a part of Voices that is not set up here (e.g. SMS without Twilio)
 	EINTERNAL     = "internal"     // our fault; details are logged, never shown
 )
 

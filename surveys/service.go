@@ -2,7 +2,6 @@ package surveys
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -31,6 +30,9 @@ func (svc *Service) CreateSurvey(ctx context.Context, definition []byte) (*Surve
 	if err != nil {
 		return nil, err
 	}
+	if err := svc.checkKeyword(ctx, s); err != nil {
+		return nil, err
+	}
 	if err := svc.Store.CreateSurvey(ctx, s); err != nil {
 		return nil, err
 	}
@@ -49,6 +51,9 @@ func (svc *Service) ReplaceSurvey(ctx context.Context, slug string, definition [
 		return nil, &Error{Code: EINVALID, Message: "The definition is for a different survey.",
 			Fields: map[string]string{"slug": fmt.Sprintf("is %q but the address is for %q; a survey's slug cannot be changed", s.Slug, slug)}}
 	}
+	if err := svc.checkKeyword(ctx, s); err != nil {
+		return nil, err
+	}
 	err = svc.Store.ReplaceSurvey(ctx, s, func(old *Survey, used map[string][]string) error {
 		if !s.statusGiven {
 			s.Status = old.Status // editing the wording must not quietly close or reopen it
@@ -59,6 +64,25 @@ func (svc *Service) ReplaceSurvey(ctx context.Context, slug string, definition [
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkKeyword refuses an SMS keyword that another survey, not closed,
+// already uses: a text must lead to one survey.
+func (svc *Service) checkKeyword(ctx context.Context, s *Survey) error {
+	if s.SMS == nil {
+		return nil
+	}
+	others, err := svc.Store.SurveysByKeyword(ctx, s.SMS.Keyword)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.Slug != s.Slug && o.Status != StatusClosed {
+			return &Error{Code: ECONFLICT, Message: "Another survey already uses this SMS keyword.",
+				Fields: map[string]string{"sms.keyword": fmt.Sprintf("%q is the keyword of %q; choose another, or close that survey first", s.SMS.Keyword, o.Slug)}}
+		}
+	}
+	return nil
 }
 
 // checkKeepsAnswers refuses a new definition that could not hold the
@@ -131,16 +155,13 @@ func (svc *Service) Submit(ctx context.Context, slug string, sub *Submission) (*
 		r.Draft = &Draft{ID: d.ID, SurveyID: d.SurveyID, Language: d.Language, Answers: map[string][]string{},
 			Equality: map[string]string{}, CreatedAt: d.CreatedAt, UpdatedAt: now, ExpiresAt: now.Add(submittedDraftTTL)}
 	}
-	for tries := 0; ; tries++ {
-		r.Reference = NewReference()
+	err = svc.withReference(r, func() error {
 		if r.Draft != nil {
 			r.Draft.Reference = r.Reference
 		}
-		err = svc.Store.CreateResponse(ctx, r)
-		if !errors.Is(err, ErrReferenceTaken) || tries == 10 {
-			return r, err
-		}
-	}
+		return svc.Store.CreateResponse(ctx, r)
+	})
+	return r, err
 }
 
 // AddUser checks and adds a user with a hashed password.

@@ -11,6 +11,7 @@ import (
 type Store interface {
 	DraftStore
 	TranslationStore
+	SMSStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.
@@ -23,6 +24,11 @@ type Store interface {
 	Survey(ctx context.Context, slug string) (*Survey, error)
 	// Surveys lists surveys, newest first; filter by status when not "".
 	Surveys(ctx context.Context, status Status) ([]*Survey, error)
+	// SurveysByKeyword returns the surveys whose SMS keyword is keyword
+	// (upper case), open ones first, then newest first.
+	SurveysByKeyword(ctx context.Context, keyword string) ([]*Survey, error)
+	// SMSSurveys lists the open surveys that have an SMS keyword.
+	SMSSurveys(ctx context.Context) ([]*Survey, error)
 	// SetSurveyStatus opens or closes a survey.
 	SetSurveyStatus(ctx context.Context, slug string, status Status) error
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/server"
 	"github.com/voices-uk/voices/surveys"
 	"github.com/voices-uk/voices/surveys/export"
@@ -42,6 +43,15 @@ Usage:
   voices token create --db PATH --email E
   voices survey import --db PATH [--replace] FILE
   voices export --db PATH --survey SLUG --format csv|json|xlsx [--out FILE]
+  voices sms invite --db PATH --survey SLUG FILE.csv   (queue invitations; serve sends them)
+  voices sms simulate --db PATH --survey SLUG          (try the text conversation in the terminal)
+  voices sms segments --db PATH --survey SLUG          (how many texts each message needs)
+
+Text messages (serve): --twilio-account-sid, --twilio-auth-token (or the standard
+TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), --sms-from +44... or MG..., and
+--public-url, which Twilio's signatures are checked against. Also --council-name,
+--sms-per-second 1, --sms-conversation-ttl 168h, --sms-quiet-unknown,
+--twilio-api-url, --trusted-proxy CIDR[,CIDR].
 
 Every flag can also be set by an environment variable VOICES_<FLAG>,
 e.g. VOICES_DB=/data/voices.db or VOICES_PUBLIC_URL=https://voices.example.gov.uk.
@@ -84,7 +94,7 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return fmt.Errorf("%w: no command given", errUsage)
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -100,6 +110,8 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return surveyImport(ctx, rest, sys)
 	case "export":
 		return exportCmd(ctx, rest, sys)
+	case "sms invite", "sms simulate", "sms segments":
+		return smsCommand(ctx, cmd, rest, sys)
 	case "help", "-h", "--help":
 		fmt.Fprint(sys.out, usage)
 		return nil
@@ -167,6 +179,10 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	bodyLimit := fs.Int("body-limit", server.DefaultBodyLimit, "largest request body accepted, in bytes")
 	draftTTL := fs.Duration("draft-ttl", surveys.DefaultDraftTTL, "how long unfinished web answers are kept after their last change")
 	postsPerMinute := fs.Int("form-posts-per-minute", server.DefaultFormPostsPerMinute, "form posts allowed from one IP address per minute")
+	trusted := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
+	smsPerSecond := fs.Float64("sms-per-second", 1, "most texts sent per second")
+	sf := addSMSFlags(fs)
+	tf := addTwilioFlags(fs)
 	if _, err := parseFlags(fs, args, sys); err != nil {
 		return err
 	}
@@ -195,8 +211,32 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	if err != nil {
 		return err
 	}
+	receiver, err := smsReceiver(ctx, db, svc, sf)
+	if err != nil {
+		return err
+	}
+	twilioCfg := tf.config(sys, *publicURL)
+	smsCfg := server.SMSConfig{Receiver: receiver}
+	if twilioCfg.Configured() {
+		sender, err := channels.NewTwilioSender(twilioCfg)
+		if err != nil {
+			return err
+		}
+		if twilioCfg.From == "" {
+			return fmt.Errorf("%w: --sms-from (VOICES_SMS_FROM) is required with Twilio credentials: a +44 number or a Messaging Service SID", errUsage)
+		}
+		if *publicURL == "" {
+			logger.Warn("SMS: without --public-url, Twilio signatures are checked against the Host header of each request; set it to the address Twilio calls")
+		}
+		smsCfg.AuthToken = twilioCfg.AuthToken
+		outbox := &channels.OutboxSender{Service: svc, Sender: sender, Log: logger, PerSecond: *smsPerSecond}
+		go outbox.Run(ctx, 5*time.Second)
+		logger.Info("SMS ready", "webhook", *publicURL+"/sms/twilio", "status_callback", *publicURL+"/sms/twilio/status")
+	} else {
+		logger.Warn("SMS is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and VOICES_SMS_FROM to turn it on; /sms/twilio answers 503 until then")
+	}
 	app, err := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger, FormKey: formKey,
-		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute}, svc)
+		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute, TrustedProxies: splitList(*trusted), SMS: smsCfg}, svc)
 	if err != nil {
 		return err
 	}
@@ -396,8 +436,19 @@ func exportCmd(ctx context.Context, args []string, sys stdio) error {
 	return os.Rename(tmp.Name(), *out)
 }
 
-// purgeDrafts deletes expired unfinished answers every hour until ctx ends:
-// personal data is kept no longer than the resident was told.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// purgeDrafts deletes expired unfinished web answers, and ends text
+// conversations whose time ran out, every hour until ctx ends: personal
+// data is kept no longer than the resident was told.
 func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -406,6 +457,11 @@ func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger) {
 			log.Error("purging expired drafts", "error", err.Error())
 		} else if n > 0 {
 			log.Info("purged expired drafts", "count", n)
+		}
+		if n, err := svc.Store.ExpireSMSConversations(ctx, svc.Clock()); err != nil && ctx.Err() == nil {
+			log.Error("expiring text conversations", "error", err.Error())
+		} else if n > 0 {
+			log.Info("expired unfinished text conversations", "count", n)
 		}
 		select {
 		case <-ctx.Done():

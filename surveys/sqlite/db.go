@@ -185,3 +185,9 @@ func isUnique(err error, column string) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE && strings.Contains(e.Error(), column)
 }
+
+// isPrimaryKey reports whether err is a PRIMARY KEY constraint failure.
+func isPrimaryKey(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}

@@ -19,47 +19,53 @@ var equalityInsert = "INSERT INTO equality_answers (response_id, standard, " +
 // transaction: all of it or nothing.
 func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 	id, err := inTx(ctx, db.write, func(tx *sql.Tx) (int64, error) {
-		m := r.Mediation
-		res, err := tx.ExecContext(ctx, `INSERT INTO responses (survey_id, reference, submitted_at, channel, language,
-			entered_by, mode, interpreter_language, interpreter, consent_confirmed, organisation_id, user_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.SurveyID, r.Reference, formatTime(r.SubmittedAt), r.Channel, r.Language,
-			m.EnteredBy, nullString(m.Mode), nullString(m.InterpreterLanguage), nullString(m.Interpreter),
-			m.ConsentConfirmed, nullInt(m.OrganisationID), nullInt(m.UserID))
-		if isUnique(err, "responses.reference") {
-			return 0, surveys.ErrReferenceTaken
-		}
-		if err != nil {
-			return 0, err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return 0, err
-		}
-		if err := insertAnswers(ctx, tx, id, r.Answers); err != nil {
-			return 0, err
-		}
-		if r.Draft != nil {
-			if err := claimDraft(ctx, tx, r.Draft); err != nil {
-				return 0, err
-			}
-		}
-		if len(r.Equality) > 0 {
-			args := []any{id, surveys.EqualityStandard}
-			for _, c := range surveys.EqualityColumns {
-				args = append(args, nullString(r.Equality[c]))
-			}
-			if _, err := tx.ExecContext(ctx, equalityInsert, args...); err != nil {
-				return 0, err
-			}
-		}
-		return id, nil
+		return insertResponse(ctx, tx, r)
 	})
 	if err != nil {
 		return err
 	}
 	r.ID = id
 	return nil
+}
+
+// insertResponse writes a response with its answers and equality answers
+// in tx, and claims its draft if it has one.
+func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64, error) {
+	m := r.Mediation
+	res, err := tx.ExecContext(ctx, `INSERT INTO responses (survey_id, reference, submitted_at, channel, language,
+		entered_by, mode, interpreter_language, interpreter, consent_confirmed, organisation_id, user_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.SurveyID, r.Reference, formatTime(r.SubmittedAt), r.Channel, r.Language,
+		m.EnteredBy, nullString(m.Mode), nullString(m.InterpreterLanguage), nullString(m.Interpreter),
+		m.ConsentConfirmed, nullInt(m.OrganisationID), nullInt(m.UserID))
+	if isUnique(err, "responses.reference") {
+		return 0, surveys.ErrReferenceTaken
+	}
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if err := insertAnswers(ctx, tx, id, r.Answers); err != nil {
+		return 0, err
+	}
+	if r.Draft != nil {
+		if err := claimDraft(ctx, tx, r.Draft); err != nil {
+			return 0, err
+		}
+	}
+	if len(r.Equality) > 0 {
+		args := []any{id, surveys.EqualityStandard}
+		for _, c := range surveys.EqualityColumns {
+			args = append(args, nullString(r.Equality[c]))
+		}
+		if _, err := tx.ExecContext(ctx, equalityInsert, args...); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 // answersPerInsert bounds one INSERT's rows: 4 parameters each must stay

@@ -17,8 +17,8 @@ func (db *DB) CreateSurvey(ctx context.Context, s *surveys.Survey) error {
 		return err
 	}
 	now := time.Now().UTC()
-	res, err := db.write.ExecContext(ctx, `INSERT INTO surveys (slug, status, opens_at, closes_at, definition, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.Slug, s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, formatTime(now), formatTime(now))
+	res, err := db.write.ExecContext(ctx, `INSERT INTO surveys (slug, status, opens_at, closes_at, definition, sms_keyword, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.Slug, s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, smsKeyword(s), formatTime(now), formatTime(now))
 	if isUnique(err, "surveys.slug") {
 		return surveys.Errorf(surveys.ECONFLICT, "A survey with the slug %q already exists. Choose another slug, or replace it with PUT /api/v1/surveys/%s.", s.Slug, s.Slug)
 	}
@@ -49,8 +49,8 @@ func (db *DB) ReplaceSurvey(ctx context.Context, s *surveys.Survey, check func(o
 			return struct{}{}, err
 		}
 		now := time.Now().UTC()
-		_, err = tx.ExecContext(ctx, `UPDATE surveys SET status = ?, opens_at = ?, closes_at = ?, definition = ?, updated_at = ? WHERE id = ?`,
-			s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, formatTime(now), old.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE surveys SET status = ?, opens_at = ?, closes_at = ?, definition = ?, sms_keyword = ?, updated_at = ? WHERE id = ?`,
+			s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, smsKeyword(s), formatTime(now), old.ID)
 		s.ID, s.CreatedAt, s.UpdatedAt = old.ID, old.CreatedAt, now
 		return struct{}{}, err
 	})
@@ -204,4 +204,51 @@ func nullableTime(v sql.NullString) *time.Time {
 	}
 	t := parseTime(v.String)
 	return &t
+}
+
+func smsKeyword(s *surveys.Survey) any {
+	if s.SMS == nil {
+		return nil
+	}
+	return s.SMS.Keyword
+}
+
+// SurveysByKeyword returns the surveys with an SMS keyword, open ones first.
+func (db *DB) SurveysByKeyword(ctx context.Context, keyword string) ([]*surveys.Survey, error) {
+	return db.surveysWhere(ctx, `SELECT slug FROM surveys WHERE sms_keyword = ? ORDER BY status = 'open' DESC, created_at DESC, id DESC`, keyword)
+}
+
+// SMSSurveys lists the open surveys that have an SMS keyword.
+func (db *DB) SMSSurveys(ctx context.Context) ([]*surveys.Survey, error) {
+	return db.surveysWhere(ctx, `SELECT slug FROM surveys WHERE sms_keyword IS NOT NULL AND status = 'open' ORDER BY sms_keyword`)
+}
+
+// surveysWhere reads the slugs a query selects, then each survey through
+// the definition cache.
+func (db *DB) surveysWhere(ctx context.Context, query string, args ...any) ([]*surveys.Survey, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var slugs []string
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		slugs = append(slugs, slug)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	list := make([]*surveys.Survey, 0, len(slugs))
+	for _, slug := range slugs {
+		s, err := db.Survey(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, nil
 }
