@@ -85,8 +85,15 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		cfg.FormKey = make([]byte, 32)
 		rand.Read(cfg.FormKey)
 	}
-	tr, err := channels.NewTranslator()
-	if err != nil {
+	// One translator for web pages and texts, so an officer's correction
+	// reaches both.
+	var (
+		tr  *channels.Translator
+		err error
+	)
+	if r := cfg.SMS.Receiver; r != nil && r.Engine != nil && r.Engine.Tr != nil {
+		tr = r.Engine.Tr
+	} else if tr, err = channels.NewTranslator(); err != nil {
 		return nil, err
 	}
 	if err := tr.LoadOverrides(context.Background(), svc.Store); err != nil {

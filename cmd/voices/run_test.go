@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -246,4 +247,116 @@ func (b *safeBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+const smsSurveyYAML = `slug: libraries
+title: {en: "Libraries"}
+languages: [en]
+status: open
+sms: {keyword: books}
+questions:
+  - {key: use, type: yes_no, required: true, prompt: {en: "Do you use a library?"}}
+  - {key: why, type: long_text, prompt: {en: "Why?"}, sms_prompt: {en: "Why? (short answer)"}}
+`
+
+func TestCLISMS(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "voices.db")
+	file := filepath.Join(dir, "libraries.yaml")
+	os.WriteFile(file, []byte(smsSurveyYAML), 0o600)
+	if code, _, errOut := cli(t, "", nil, "survey", "import", "--db", db, file); code != 0 {
+		t.Fatalf("survey import: %d %s", code, errOut)
+	}
+
+	// segments: one row per message, the sms_prompt measured.
+	code, out, errOut := cli(t, "", nil, "sms", "segments", "--db", db, "--survey", "libraries")
+	if code != 0 || !strings.Contains(out, "question:why") || !strings.Contains(out, "GSM-7") {
+		t.Errorf("sms segments: got %d %q %q, want a row for question:why in GSM-7", code, out, errOut)
+	}
+
+	// simulate: the whole conversation, and nothing stored in the real database.
+	code, out, errOut = cli(t, "books\nyes\nthe quiet\n", nil, "sms", "simulate", "--db", db, "--survey", "libraries")
+	if code != 0 || !strings.Contains(out, "Why? (short answer)") || !regexp.MustCompile(`reference is [0-9A-Z]{3}-[0-9A-Z]{3}`).MatchString(out) {
+		t.Errorf("sms simulate: got %d %q %q, want the sms_prompt and a reference", code, out, errOut)
+	}
+	if _, csvOut, _ := cli(t, "", nil, "export", "--db", db, "--survey", "libraries"); strings.Count(csvOut, "\n") != 1 {
+		t.Errorf("after simulate, export: got %q, want only the header row", csvOut)
+	}
+
+	// invite: queued once, however often the list is uploaded.
+	list := filepath.Join(dir, "numbers.csv")
+	os.WriteFile(list, []byte("phone,language\n07700 900001,en\n+447700900002,\n"), 0o600)
+	code, out, errOut = cli(t, "", nil, "sms", "invite", "--db", db, "--survey", "libraries", list)
+	if code != 0 || !strings.Contains(out, "queued 2 invitations") {
+		t.Errorf("sms invite: got %d %q %q, want 2 queued", code, out, errOut)
+	}
+	if _, out, _ = cli(t, "", nil, "sms", "invite", "--db", db, "--survey", "libraries", list); !strings.Contains(out, "queued 0 invitations; 2 numbers were invited before") {
+		t.Errorf("sms invite again: got %q, want none queued", out)
+	}
+	os.WriteFile(list, []byte("phone\n07700 900001\nnot a number\n"), 0o600)
+	if code, _, errOut = cli(t, "", nil, "sms", "invite", "--db", db, "--survey", "libraries", list); code != 1 || !strings.Contains(errOut, "line 3") {
+		t.Errorf("sms invite with a bad row: got %d %q, want 1 naming line 3", code, errOut)
+	}
+}
+
+// serve with Twilio credentials sends queued invitations through the
+// configured API (here a fake on loopback); without them, SMS answers 503.
+func TestServeSMS(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "voices.db")
+	file := filepath.Join(dir, "libraries.yaml")
+	os.WriteFile(file, []byte(smsSurveyYAML), 0o600)
+	cli(t, "", nil, "survey", "import", "--db", db, file)
+
+	base, stop := startServe(t, map[string]string{"VOICES_DB": db}, "serve", "--addr", "127.0.0.1:0")
+	resp, err := http.Post(base+"/sms/twilio", "application/x-www-form-urlencoded", strings.NewReader("From=%2B447700900001&Body=books&MessageSid=SM1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/sms/twilio without Twilio: got %d, want 503", resp.StatusCode)
+	}
+	if _, logs := stop(); !strings.Contains(logs, "SMS is off") {
+		t.Errorf("start-up log: got %s, want it to say SMS is off", logs)
+	}
+
+	sent := make(chan string, 10)
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		sent <- r.URL.Path + " " + r.PostForm.Get("To") + " " + r.PostForm.Get("Body")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write([]byte(`{"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}`))
+	}))
+	defer fake.Close()
+	env := map[string]string{"VOICES_DB": db, "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "secret",
+		"VOICES_SMS_FROM": "+447700900999", "VOICES_TWILIO_API_URL": fake.URL, "VOICES_SMS_PER_SECOND": "100",
+		"VOICES_PUBLIC_URL": "https://voices.example.gov.uk", "VOICES_COUNCIL_NAME": "Test Council"}
+	_, stop = startServe(t, env, "serve", "--addr", "127.0.0.1:0")
+	defer stop()
+	os.WriteFile(filepath.Join(dir, "one.csv"), []byte("phone\n07700 900001\n"), 0o600)
+	if code, _, errOut := cli(t, "", nil, "sms", "invite", "--db", db, "--survey", "libraries", "--council-name", "Test Council", filepath.Join(dir, "one.csv")); code != 0 {
+		t.Fatalf("sms invite: %d %s", code, errOut)
+	}
+	select {
+	case got := <-sent:
+		want := "/2010-04-01/Accounts/ACtest/Messages.json +447700900001 Test Council would like your views: Libraries. Reply BOOKS"
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("sent: got %q, want it to start %q", got, want)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the invitation was not sent within 30 s")
+	}
+	if _, logs := stop(); !strings.Contains(logs, "SMS ready") {
+		t.Errorf("start-up log: got %s, want SMS ready", logs)
+	}
+}
+
+func TestServeSMSNeedsSender(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "voices.db")
+	code, _, errOut := cli(t, "", map[string]string{"TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "secret"}, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errOut, "--sms-from") {
+		t.Errorf("serve with Twilio but no sender: got %d %q, want 2 naming --sms-from", code, errOut)
+	}
 }
