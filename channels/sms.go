@@ -95,14 +95,19 @@ func (e *SMSEngine) Handle(in SMSInput) SMSOutput {
 	}
 	c, s := in.Conversation, in.Survey
 	if k := in.Keyword; k != nil {
-		// The keyword of the survey being answered carries on where the
-		// resident was, unless it is their answer to a text question.
-		if c != nil && k.ID == c.SurveyID {
+		switch {
+		case c == nil:
+			return e.start(k, in.Now)
+		case k.ID == c.SurveyID:
+			// The keyword of the survey being answered carries on where the
+			// resident was, unless it is their answer to a text question.
 			if !e.asksText(s, c) {
 				c = e.touch(c, in.Now)
 				return e.ask(s, c, e.Tr.T(lang, "sms.resume"))
 			}
-		} else {
+		case !e.understands(s, c, in.Text, in.Now):
+			// Another survey's keyword starts that survey, unless it is an
+			// answer to the question being asked (an option called "Parks").
 			return e.start(k, in.Now)
 		}
 	}
@@ -227,6 +232,18 @@ func current(s *surveys.Survey, c *surveys.SMSConversation) Step {
 		return Step{Kind: StepLanguage}
 	}
 	return ResumeStep(s, &c.Draft)
+}
+
+// understands reports whether text would be taken as an answer to the
+// step being asked.
+func (e *SMSEngine) understands(s *surveys.Survey, c *surveys.SMSConversation, text string, now time.Time) bool {
+	trial := e.touch(c, now)
+	st := current(s, trial)
+	if st.Kind == StepLanguage {
+		return false
+	}
+	_, ok := e.record(s, trial, st, text)
+	return ok
 }
 
 func (e *SMSEngine) asksText(s *surveys.Survey, c *surveys.SMSConversation) bool {

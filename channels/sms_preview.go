@@ -1,6 +1,7 @@
 package channels
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/voices-uk/voices/surveys"
@@ -28,10 +29,17 @@ type MessageSize struct {
 func (e *SMSEngine) PreviewSMS(s *surveys.Survey) []MessageSize {
 	var out []MessageSize
 	add := func(name, lang, text string) {
+		name = strings.TrimSuffix(name, ":")
 		info := Segments(text)
 		m := MessageSize{Message: name, Language: lang, Text: text, Characters: info.Characters, Encoding: info.Encoding, Segments: info.Segments}
 		if info.Segments > MaxSegments {
-			m.Warning = "needs more than 2 texts; write a shorter sms_prompt or fewer options"
+			// What the officer can do about it differs: a question is the
+			// survey's own text, the rest comes from the catalogues.
+			if strings.HasPrefix(name, StepQuestion+":") {
+				m.Warning = fmt.Sprintf("needs %d texts: write a shorter sms_prompt or shorter option labels", info.Segments)
+			} else {
+				m.Warning = fmt.Sprintf("needs %d texts: shorter wording can be set with PUT /api/v1/translations/%s", info.Segments, lang)
+			}
 		}
 		out = append(out, m)
 	}
