@@ -94,6 +94,17 @@ func (e *SMSEngine) Handle(in SMSInput) SMSOutput {
 		return SMSOutput{Reply: e.Tr.T(lang, "sms.suppressed")}
 	}
 	c, s := in.Conversation, in.Survey
+	if c != nil {
+		if err := s.CheckOpen(in.Now); err != nil {
+			c = e.touch(c, in.Now)
+			c.Status = surveys.SMSExpired
+			return SMSOutput{Conversation: c, Survey: s, Reply: e.notOpen(s, lang, in.Now)}
+		}
+	}
+	if k := in.Keyword; k != nil && k.Status == surveys.StatusDraft {
+		// Drafts are private: their keyword is not yet a keyword.
+		in.Keyword = nil
+	}
 	if k := in.Keyword; k != nil {
 		switch {
 		case c == nil:
@@ -103,6 +114,7 @@ func (e *SMSEngine) Handle(in SMSInput) SMSOutput {
 			// resident was, unless it is their answer to a text question.
 			if !e.asksText(s, c) {
 				c = e.touch(c, in.Now)
+				c.Tries = 0
 				return e.ask(s, c, e.Tr.T(lang, "sms.resume"))
 			}
 		case !e.understands(s, c, in.Text, in.Now):
@@ -114,12 +126,7 @@ func (e *SMSEngine) Handle(in SMSInput) SMSOutput {
 	if c == nil {
 		return e.unknown(in.Open)
 	}
-	c = e.touch(c, in.Now)
-	if err := s.CheckOpen(in.Now); err != nil {
-		c.Status = surveys.SMSExpired
-		return SMSOutput{Conversation: c, Survey: s, Reply: e.notOpen(s, lang, in.Now)}
-	}
-	return e.answer(s, c, in.Text)
+	return e.answer(s, e.touch(c, in.Now), in.Text)
 }
 
 // start begins a conversation about s, or says why it cannot.
@@ -306,6 +313,11 @@ func (e *SMSEngine) record(s *surveys.Survey, c *surveys.SMSConversation, st Ste
 	case StepQuestion:
 		q := s.Question(st.Key)
 		values, ok := ParseSMSAnswer(q, lang, def, text)
+		if !ok && q.Other && (containsWords(words(text), words(e.Tr.T(lang, "question.other"))) || containsWords(words(text), surveys.OtherValue)) {
+			// "Other" is numbered in the prompt but is not one of the
+			// survey's options, so the parser does not know its words.
+			values, ok = []string{surveys.OtherValue}, true
+		}
 		if !ok {
 			return "", false
 		}
@@ -386,6 +398,9 @@ func (e *SMSEngine) Thanks(lang, reference string) string {
 // welcome) when there is one.
 func (e *SMSEngine) ask(s *surveys.Survey, c *surveys.SMSConversation, lead string) SMSOutput {
 	st := current(s, c)
+	if st.Kind == StepLanguage {
+		return SMSOutput{Conversation: c, Survey: s, Reply: e.languageMenu(s)}
+	}
 	c.Draft.Step = st.String()
 	if st.Kind == StepCheck {
 		return e.next(s, c, st, "")

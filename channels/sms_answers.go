@@ -28,8 +28,11 @@ var yesNoWords = map[string][2][]string{
 }
 
 var (
-	numberPattern  = regexp.MustCompile(`-?\d+(?:[.,]\d+)?`)
-	integerPattern = regexp.MustCompile(`\d+`)
+	// A number with thousands separators ("1,000,000"), or one with a
+	// decimal point or comma ("3.5", "3,5").
+	numberPattern   = regexp.MustCompile(`-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:[.,]\d+)?`)
+	thousandsFormat = regexp.MustCompile(`^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$`)
+	integerPattern  = regexp.MustCompile(`\d+`)
 )
 
 // normaliseDigits turns any Unicode decimal digit (Arabic-Indic, Extended
@@ -108,6 +111,10 @@ func ParseSMSAnswer(q *surveys.Question, lang, def, text string) ([]string, bool
 		n := numberPattern.FindAllString(normaliseDigits(text), -1)
 		if len(n) != 1 {
 			return nil, false
+		}
+		if thousandsFormat.MatchString(n[0]) {
+			// "1,000" is a thousand, as the web form and the API read it.
+			return []string{strings.ReplaceAll(n[0], ",", "")}, true
 		}
 		return []string{strings.Replace(n[0], ",", ".", 1)}, true
 	case surveys.TypeSingleChoice, surveys.TypeMultipleChoice:

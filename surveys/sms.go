@@ -219,7 +219,7 @@ func NormalisePhone(s string) string {
 			return -1
 		}
 		return 'x'
-	}, strings.TrimSpace(s))
+	}, strings.Replace(strings.TrimSpace(s), "(0)", "", 1)) // "+44 (0)7700 900123": the 0 is dialled only within the UK
 	switch {
 	case strings.ContainsRune(s, 'x') || strings.LastIndex(s, "+") > 0:
 		return ""
