@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -68,10 +69,10 @@ func ParseInvitations(r io.Reader, s *surveys.Survey) ([]Invitee, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, surveys.Errorf(surveys.EMALFORMED, "The file could not be read as CSV: %v.", err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(list) == MaxInvitees {
 			return nil, surveys.Errorf(surveys.ETOOLARGE, "The file has more than %d numbers; split it into smaller files.", MaxInvitees)
 		}
@@ -207,27 +208,31 @@ func (o *OutboxSender) SendDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	gap := time.Duration(float64(time.Second) / o.PerSecond)
+	// giveBack returns what was claimed but not tried to the queue.
+	giveBack := func(rest []*surveys.OutboxMessage, err error) error {
+		for _, m := range rest {
+			m.Status = surveys.OutboxQueued
+			err = errors.Join(err, store.UpdateSMS(context.WithoutCancel(ctx), m))
+		}
+		return err
+	}
 	for i, m := range msgs {
 		if i > 0 {
 			select {
 			case <-ctx.Done():
-				// Give back what was claimed but not tried.
-				for _, rest := range msgs[i:] {
-					rest.Status = surveys.OutboxQueued
-					if err := store.UpdateSMS(context.WithoutCancel(ctx), rest); err != nil {
-						return i, err
-					}
-				}
-				return i, ctx.Err()
+				return i, giveBack(msgs[i:], ctx.Err())
 			case <-time.After(gap):
 			}
 		}
 		if err := o.send(ctx, m); err != nil {
-			return i + 1, err
+			return i + 1, giveBack(msgs[i+1:], err)
 		}
 	}
 	return len(msgs), nil
 }
+
+// errTwilioCredentials stops a pass: every message would fail alike.
+var errTwilioCredentials = errors.New("outbox: Twilio refused the account SID and auth token (HTTP 401); texts stay queued until they are corrected")
 
 func (o *OutboxSender) send(ctx context.Context, m *surveys.OutboxMessage) error {
 	store := o.Service.Store
@@ -244,6 +249,15 @@ func (o *OutboxSender) send(ctx context.Context, m *surveys.OutboxMessage) error
 	m.Attempts++
 	r := o.Sender.Send(m.Phone, m.Body)
 	switch {
+	case r.Status == http.StatusUnauthorized:
+		// Wrong credentials are the council's to fix, not the message's
+		// fault: it waits, untouched, and this try does not count.
+		m.Status, m.Attempts = surveys.OutboxQueued, m.Attempts-1
+		m.NextAttemptAt = now.Add(o.RetryAfter)
+		if err := store.UpdateSMS(ctx, m); err != nil {
+			return err
+		}
+		return errTwilioCredentials
 	case r.SID != "":
 		m.Status, m.MessageSID, m.ErrorCode, m.Phone = surveys.OutboxAccepted, r.SID, 0, ""
 	case r.Code == OptOutCode:

@@ -3,6 +3,7 @@ package channels
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/voices-uk/voices/surveys"
 )
@@ -15,6 +16,11 @@ type SMSReceiver struct {
 	Service *surveys.Service
 	Engine  *SMSEngine
 	Phones  surveys.PhoneHasher
+
+	// numbers serialises the messages of one number within this process
+	// (striped by hash), so a burst of texts is handled in turn rather than
+	// racing; the conversation's turn counter still guards across processes.
+	numbers [64]sync.Mutex
 }
 
 // IncomingSMS is one text message from a resident.
@@ -36,6 +42,9 @@ func (r *SMSReceiver) Receive(ctx context.Context, m IncomingSMS) (string, error
 		return reply, err
 	}
 	hash := r.Phones.Hash(m.From)
+	lock := &r.numbers[hash[0]%byte(len(r.numbers))]
+	lock.Lock()
+	defer lock.Unlock()
 	for tries := 0; ; tries++ {
 		reply, err := r.receive(ctx, m, hash)
 		switch {
