@@ -3,6 +3,7 @@ package channels
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/voices-uk/voices/surveys"
 )
@@ -10,6 +11,9 @@ import (
 // MaxSegments is the most segments a message should need; a question that
 // needs more is flagged so officers can write a shorter sms_prompt.
 const MaxSegments = 2
+
+// MaxSMSLength is the longest text Twilio accepts (error 21617 above it).
+const MaxSMSLength = 1600
 
 // MessageSize is how one message of a survey's conversation measures.
 type MessageSize struct {
@@ -32,7 +36,9 @@ func (e *SMSEngine) PreviewSMS(s *surveys.Survey) []MessageSize {
 		name = strings.TrimSuffix(name, ":")
 		info := Segments(text)
 		m := MessageSize{Message: name, Language: lang, Text: text, Characters: info.Characters, Encoding: info.Encoding, Segments: info.Segments}
-		if info.Segments > MaxSegments {
+		if n := utf8.RuneCountInString(text); n > MaxSMSLength {
+			m.Warning = fmt.Sprintf("%d characters: Twilio refuses texts over %d; this message cannot be sent", n, MaxSMSLength)
+		} else if info.Segments > MaxSegments {
 			// What the officer can do about it differs: a question is the
 			// survey's own text, the rest comes from the catalogues.
 			if strings.HasPrefix(name, StepQuestion+":") {

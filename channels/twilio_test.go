@@ -1,24 +1,19 @@
 package channels_test
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/voices-uk/voices/channels"
+	"github.com/voices-uk/voices/channels/twiliotest"
 	"github.com/voices-uk/voices/surveys"
 )
 
@@ -26,24 +21,14 @@ import (
 // checking signatures against vectors computed here (not by twilio-go),
 // writing TwiML, and sending through a fake Messages API on 127.0.0.1.
 
-// twilioSign signs a webhook as Twilio does: base64 of HMAC-SHA1, keyed by
-// the auth token, over the full URL followed by each POST parameter's name
-// and value, sorted by name (byte order, case-sensitive).
+// twilioSign is twiliotest.Sign for the map form that
+// channels.TwilioSignatureValid takes.
 func twilioSign(authToken, fullURL string, form map[string]string) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
+	values := url.Values{}
+	for k, v := range form {
+		values.Set(k, v)
 	}
-	slices.Sort(keys)
-	var b strings.Builder
-	b.WriteString(fullURL)
-	for _, k := range keys {
-		b.WriteString(k)
-		b.WriteString(form[k])
-	}
-	m := hmac.New(sha1.New, []byte(authToken))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	return twiliotest.Sign(authToken, fullURL, values)
 }
 
 // twilioInboundBody is an incoming-message webhook as Twilio sends it.
@@ -131,11 +116,15 @@ const (
 	twilioVectorSignature = "vOEb5UThFn24KEfnOFLQY2AE5FY="
 )
 
-// The test's own signer must agree with the published vector, or the
-// signature tests below would prove nothing.
+// The tests' own signer must agree with the published vector, or the
+// signature tests here and in server would prove nothing.
 func TestTwilioSignVector(t *testing.T) {
-	if got := twilioSign("12345", twilioVectorURL, twilioVectorParams); got != twilioVectorSignature {
-		t.Fatalf("twilioSign: got %q, want the published %q", got, twilioVectorSignature)
+	params := url.Values{}
+	for k, v := range twilioVectorParams {
+		params.Set(k, v)
+	}
+	if got := twiliotest.Sign("12345", twilioVectorURL, params); got != twilioVectorSignature {
+		t.Fatalf("twiliotest.Sign: got %q, want the published %q", got, twilioVectorSignature)
 	}
 }
 
@@ -275,95 +264,13 @@ func TestTwilioIncomingFromForm(t *testing.T) {
 	}
 }
 
-// twilioMessagesAPI is a fake of Twilio's Messages API: it checks Basic auth,
-// records each request, and answers as scripted (201 with a new sid when
-// nothing is scripted).
-type twilioMessagesAPI struct {
-	account, token string
-	srv            *httptest.Server
-	mu             sync.Mutex
-	requests       []twilioAPIRequest
-	script         []twilioAPIReply
-}
-
-type twilioAPIRequest struct {
-	method, path string
-	user, pass   string
-	authOK       bool
-	contentType  string
-	form         url.Values
-}
-
-type twilioAPIReply struct {
-	status      int
-	contentType string
-	body        string
-}
-
-var (
-	twilioAPIOptOut  = twilioAPIReply{400, "application/json", `{"code":21610,"message":"Attempt to send to unsubscribed recipient","more_info":"https://www.twilio.com/docs/errors/21610","status":400}`}
-	twilioAPIInvalid = twilioAPIReply{400, "application/json", `{"code":21211,"message":"The 'To' number is not a valid phone number.","more_info":"https://www.twilio.com/docs/errors/21211","status":400}`}
-	twilioAPITooMany = twilioAPIReply{429, "application/json", `{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}`}
-	twilioAPIDown    = twilioAPIReply{500, "application/json", `{"code":20500,"message":"Internal Server Error","more_info":"https://www.twilio.com/docs/errors/20500","status":500}`}
-	twilioAPIProxy   = twilioAPIReply{502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"}
-)
-
-func newTwilioMessagesAPI(t *testing.T, prefix string) *twilioMessagesAPI {
-	a := &twilioMessagesAPI{account: "AC0123456789abcdef0123456789abcdef", token: "0123456789abcdef0123456789abcdef"}
-	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		req := twilioAPIRequest{method: r.Method, path: r.URL.Path, user: user, pass: pass, contentType: r.Header.Get("Content-Type"),
-			authOK: ok && user == a.account && pass == a.token}
-		r.ParseForm()
-		req.form = r.PostForm
-		a.mu.Lock()
-		a.requests = append(a.requests, req)
-		n := len(a.requests)
-		reply := twilioAPIReply{}
-		if len(a.script) > 0 {
-			reply, a.script = a.script[0], a.script[1:]
-		}
-		a.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case !req.authOK:
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, `{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}`)
-		case r.Method != http.MethodPost || r.URL.Path != prefix+"/2010-04-01/Accounts/"+a.account+"/Messages.json":
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"code":20404,"message":"The requested resource was not found","status":404}`)
-		case reply.status != 0:
-			w.Header().Set("Content-Type", reply.contentType)
-			w.WriteHeader(reply.status)
-			fmt.Fprint(w, reply.body)
-		default:
-			from := r.PostForm.Get("From")
-			body, _ := json.Marshal(map[string]any{"sid": fmt.Sprintf("SM%032x", n), "status": "queued", "account_sid": a.account,
-				"to": r.PostForm.Get("To"), "from": from, "messaging_service_sid": r.PostForm.Get("MessagingServiceSid"),
-				"body": r.PostForm.Get("Body"), "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01",
-				"date_created": "Tue, 12 Jan 2027 09:30:00 +0000", "error_code": nil, "error_message": nil,
-				"uri": fmt.Sprintf("/2010-04-01/Accounts/%s/Messages/SM%032x.json", a.account, n)})
-			w.WriteHeader(http.StatusCreated)
-			w.Write(body)
-		}
-	}))
-	t.Cleanup(a.srv.Close)
-	return a
-}
-
-func (a *twilioMessagesAPI) sent() []twilioAPIRequest {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return slices.Clone(a.requests)
-}
-
 func TestTwilioSender(t *testing.T) {
 	const callback = "https://voices.example.gov.uk/sms/twilio/status"
 	tests := []struct {
 		name      string
 		from      string
 		prefix    string // a path the API is served under
-		script    []twilioAPIReply
+		script    []twiliotest.Reply
 		token     string // "" for the right one
 		want      channels.SendResult
 		wantRetry bool
@@ -371,23 +278,24 @@ func TestTwilioSender(t *testing.T) {
 		{"accepted", "+447700900999", "", nil, "", channels.SendResult{SID: "SM00000000000000000000000000000001"}, false},
 		{"messaging service", "MG0123456789abcdef0123456789abcdef", "", nil, "", channels.SendResult{SID: "SM00000000000000000000000000000001"}, false},
 		{"API under a path", "+447700900999", "/twilio", nil, "", channels.SendResult{SID: "SM00000000000000000000000000000001"}, false},
-		{"opted out", "+447700900999", "", []twilioAPIReply{twilioAPIOptOut}, "", channels.SendResult{Code: 21610, Status: 400}, false},
-		{"not a valid number", "+447700900999", "", []twilioAPIReply{twilioAPIInvalid}, "", channels.SendResult{Code: 21211, Status: 400}, false},
-		{"too many requests", "+447700900999", "", []twilioAPIReply{twilioAPITooMany}, "", channels.SendResult{Code: 20429, Status: 429}, true},
-		{"server error", "+447700900999", "", []twilioAPIReply{twilioAPIDown}, "", channels.SendResult{Code: 20500, Status: 500}, true},
-		{"proxy's HTML error page", "+447700900999", "", []twilioAPIReply{twilioAPIProxy}, "", channels.SendResult{Status: 502}, true},
+		{"opted out", "+447700900999", "", []twiliotest.Reply{twiliotest.OptOut}, "", channels.SendResult{Code: 21610, Status: 400}, false},
+		{"not a valid number", "+447700900999", "", []twiliotest.Reply{twiliotest.InvalidNumber}, "", channels.SendResult{Code: 21211, Status: 400}, false},
+		{"too many requests", "+447700900999", "", []twiliotest.Reply{twiliotest.TooManyRequests}, "", channels.SendResult{Code: 20429, Status: 429}, true},
+		{"server error", "+447700900999", "", []twiliotest.Reply{twiliotest.ServerError}, "", channels.SendResult{Code: 20500, Status: 500}, true},
+		{"proxy's HTML error page", "+447700900999", "", []twiliotest.Reply{twiliotest.ProxyError}, "", channels.SendResult{Status: 502}, true},
 		{"wrong auth token", "+447700900999", "", nil, "ffffffffffffffffffffffffffffffff", channels.SendResult{Code: 20003, Status: 401}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			api := newTwilioMessagesAPI(t, tt.prefix)
-			api.script = tt.script
-			token := api.token
+			api := twiliotest.NewServer(t, "AC0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef")
+			api.SetPrefix(tt.prefix)
+			api.Reply(tt.script...)
+			token := api.AuthToken
 			if tt.token != "" {
 				token = tt.token
 			}
-			s, err := channels.NewTwilioSender(channels.TwilioConfig{AccountSID: api.account, AuthToken: token, From: tt.from,
-				APIURL: api.srv.URL + tt.prefix, StatusCallback: callback})
+			s, err := channels.NewTwilioSender(channels.TwilioConfig{AccountSID: api.AccountSID, AuthToken: token, From: tt.from,
+				APIURL: api.URL + tt.prefix, StatusCallback: callback})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -395,19 +303,19 @@ func TestTwilioSender(t *testing.T) {
 			if got != tt.want || got.Retry() != tt.wantRetry {
 				t.Errorf("Send: got %+v (retry %v), want %+v (retry %v)", got, got.Retry(), tt.want, tt.wantRetry)
 			}
-			reqs := api.sent()
+			reqs := api.Sent()
 			if len(reqs) != 1 {
 				t.Fatalf("requests to the API: got %d, want 1", len(reqs))
 			}
 			r := reqs[0]
-			if want := tt.prefix + "/2010-04-01/Accounts/" + api.account + "/Messages.json"; r.method != http.MethodPost || r.path != want {
-				t.Errorf("request: got %s %s, want POST %s", r.method, r.path, want)
+			if want := tt.prefix + "/2010-04-01/Accounts/" + api.AccountSID + "/Messages.json"; r.Method != http.MethodPost || r.Path != want {
+				t.Errorf("request: got %s %s, want POST %s", r.Method, r.Path, want)
 			}
-			if r.user != api.account || r.pass != token {
-				t.Errorf("Basic auth: got %q:%q, want %q:%q", r.user, r.pass, api.account, token)
+			if r.User != api.AccountSID || r.Password != token {
+				t.Errorf("Basic auth: got %q:%q, want %q:%q", r.User, r.Password, api.AccountSID, token)
 			}
-			if !strings.HasPrefix(r.contentType, twilioFormType) {
-				t.Errorf("Content-Type: got %q, want %s", r.contentType, twilioFormType)
+			if !strings.HasPrefix(r.ContentType, twilioFormType) {
+				t.Errorf("Content-Type: got %q, want %s", r.ContentType, twilioFormType)
 			}
 			want := url.Values{"To": {"+447700900001"}, "Body": {"Reply BINS to take part 🗑️ & <more>"}, "StatusCallback": {callback}}
 			if strings.HasPrefix(tt.from, "MG") {
@@ -415,8 +323,8 @@ func TestTwilioSender(t *testing.T) {
 			} else {
 				want.Set("From", tt.from)
 			}
-			if !reflect.DeepEqual(r.form, want) {
-				t.Errorf("form: got %v, want %v", r.form, want)
+			if !reflect.DeepEqual(r.Form, want) {
+				t.Errorf("form: got %v, want %v", r.Form, want)
 			}
 		})
 	}

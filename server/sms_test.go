@@ -2,10 +2,7 @@ package server_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -15,7 +12,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"reflect"
@@ -31,6 +27,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/voices-uk/voices/channels"
+	"github.com/voices-uk/voices/channels/twiliotest"
 	"github.com/voices-uk/voices/server"
 	"github.com/voices-uk/voices/surveys"
 	"github.com/voices-uk/voices/surveys/sqlite"
@@ -50,6 +47,9 @@ const (
 	smsFrom       = "+447700900999"
 	smsCouncil    = "Test Borough Council"
 )
+
+// messagesPath is where the outbox posts to Twilio for the account.
+const messagesPath = "/2010-04-01/Accounts/" + smsAccountSID + "/Messages.json"
 
 // smsBinsYAML is an English survey answered by text with the keyword BINS:
 // a required yes/no, a choice, and a text question whose prompt has
@@ -211,23 +211,6 @@ func (f *smsFixture) listen(tb testing.TB) {
 	f.base = "http://" + ln.Addr().String()
 }
 
-// twilioSignature signs a request as Twilio does: base64 of HMAC-SHA1,
-// keyed by the auth token, over the full URL followed by each POST
-// parameter's name and value, sorted by name.
-func twilioSignature(authToken, fullURL string, form url.Values) string {
-	var b strings.Builder
-	b.WriteString(fullURL)
-	for _, k := range slices.Sorted(maps.Keys(form)) {
-		for _, v := range form[k] {
-			b.WriteString(k)
-			b.WriteString(v)
-		}
-	}
-	m := hmac.New(sha1.New, []byte(authToken))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 // inboundForm is an incoming text's webhook, with the fields Twilio sends.
 func inboundForm(sid, from, body string) url.Values {
 	return url.Values{
@@ -287,7 +270,7 @@ func (f *smsFixture) webhook(t testing.TB, path string, form url.Values, signedU
 	t.Helper()
 	h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	if signedURL != "" {
-		h["X-Twilio-Signature"] = twilioSignature(smsAuthToken, signedURL, form)
+		h["X-Twilio-Signature"] = twiliotest.Sign(smsAuthToken, signedURL, form)
 	}
 	for k, v := range header {
 		h[k] = v
@@ -428,105 +411,12 @@ func (f *smsFixture) outboxRows(t *testing.T) []outboxRow {
 	return list
 }
 
-// fakeTwilio is Twilio's Messages API: it checks Basic auth, records every
-// request, and answers as scripted for the number sent to (201 with a new
-// sid once a number's script is used up).
-type fakeTwilio struct {
-	srv      *httptest.Server
-	mu       sync.Mutex
-	requests []twilioRequest
-	script   map[string][]twilioReply
-}
-
-type twilioRequest struct {
-	Method, Path string
-	AuthOK       bool
-	Form         url.Values
-	SID          string // the sid answered, if any
-}
-
-type twilioReply struct {
-	status      int
-	contentType string
-	body        string
-}
-
-var (
-	twilioOptOut  = twilioReply{400, "application/json", `{"code":21610,"message":"Attempt to send to unsubscribed recipient","more_info":"https://www.twilio.com/docs/errors/21610","status":400}`}
-	twilioInvalid = twilioReply{400, "application/json", `{"code":21211,"message":"The 'To' number is not a valid phone number.","more_info":"https://www.twilio.com/docs/errors/21211","status":400}`}
-	twilioTooMany = twilioReply{429, "application/json", `{"code":20429,"message":"Too Many Requests","status":429}`}
-	twilioDown    = twilioReply{500, "application/json", `{"code":20500,"message":"Internal Server Error","more_info":"https://www.twilio.com/docs/errors/20500","status":500}`}
-	twilioProxy   = twilioReply{502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"}
-)
-
-const messagesPath = "/2010-04-01/Accounts/" + smsAccountSID + "/Messages.json"
-
-func newFakeTwilio(t *testing.T) *fakeTwilio {
-	ft := &fakeTwilio{script: map[string][]twilioReply{}}
-	ft.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		req := twilioRequest{Method: r.Method, Path: r.URL.Path, AuthOK: ok && user == smsAccountSID && pass == smsAuthToken}
-		r.ParseForm()
-		req.Form = r.PostForm
-		to := r.PostForm.Get("To")
-		ft.mu.Lock()
-		defer ft.mu.Unlock()
-		n := len(ft.requests) + 1
-		var reply twilioReply
-		if s := ft.script[to]; len(s) > 0 {
-			reply, ft.script[to] = s[0], s[1:]
-		}
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case !req.AuthOK:
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, `{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}`)
-		case r.Method != http.MethodPost || r.URL.Path != messagesPath:
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"code":20404,"message":"The requested resource was not found","status":404}`)
-		case reply.status != 0:
-			w.Header().Set("Content-Type", reply.contentType)
-			w.WriteHeader(reply.status)
-			fmt.Fprint(w, reply.body)
-		default:
-			req.SID = fmt.Sprintf("SM%032x", n)
-			body, _ := json.Marshal(map[string]any{"sid": req.SID, "status": "queued", "account_sid": smsAccountSID,
-				"to": to, "from": r.PostForm.Get("From"), "body": r.PostForm.Get("Body"), "num_segments": "1",
-				"direction": "outbound-api", "api_version": "2010-04-01", "date_created": "Tue, 12 Jan 2027 09:30:00 +0000",
-				"error_code": nil, "error_message": nil, "uri": "/2010-04-01/Accounts/" + smsAccountSID + "/Messages/" + req.SID + ".json"})
-			w.WriteHeader(http.StatusCreated)
-			w.Write(body)
-		}
-		ft.requests = append(ft.requests, req)
-	}))
-	t.Cleanup(ft.srv.Close)
-	return ft
-}
-
-func (ft *fakeTwilio) sent() []twilioRequest {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	return slices.Clone(ft.requests)
-}
-
-// sidFor is the sid Twilio answered for a message to phone.
-func (ft *fakeTwilio) sidFor(t *testing.T, phone string) string {
-	t.Helper()
-	for _, r := range ft.sent() {
-		if r.Form.Get("To") == phone && r.SID != "" {
-			return r.SID
-		}
-	}
-	t.Fatalf("no message to %s was accepted", phone)
-	return ""
-}
-
 // outbox is the sender serve runs, sending to the fake; fast, so that no
 // test waits.
-func (f *smsFixture) outbox(t *testing.T, ft *fakeTwilio, maxAttempts int) *channels.OutboxSender {
+func (f *smsFixture) outbox(t *testing.T, ft *twiliotest.Server, maxAttempts int) *channels.OutboxSender {
 	t.Helper()
 	sender, err := channels.NewTwilioSender(channels.TwilioConfig{AccountSID: smsAccountSID, AuthToken: smsAuthToken, From: smsFrom,
-		APIURL: ft.srv.URL, StatusCallback: smsStatusURL})
+		APIURL: ft.URL, StatusCallback: smsStatusURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -649,9 +539,9 @@ func TestSMSWebhookSignature(t *testing.T) {
 			h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 			switch {
 			case strings.HasPrefix(tt.sig, "url:"):
-				h["X-Twilio-Signature"] = twilioSignature(smsAuthToken, strings.TrimPrefix(tt.sig, "url:"), signed)
+				h["X-Twilio-Signature"] = twiliotest.Sign(smsAuthToken, strings.TrimPrefix(tt.sig, "url:"), signed)
 			case strings.HasPrefix(tt.sig, "token:"):
-				h["X-Twilio-Signature"] = twilioSignature(strings.TrimPrefix(tt.sig, "token:"), smsPublicURL+tt.path, signed)
+				h["X-Twilio-Signature"] = twiliotest.Sign(strings.TrimPrefix(tt.sig, "token:"), smsPublicURL+tt.path, signed)
 			case tt.sig != "":
 				h["X-Twilio-Signature"] = tt.sig
 			}
@@ -735,7 +625,7 @@ func TestSMSWebhookMalformed(t *testing.T) {
 	good := inboundForm("SMbad", from, "STOP").Encode()
 	sign := func(body string) string {
 		v, _ := url.ParseQuery(body)
-		return twilioSignature(smsAuthToken, hook, v)
+		return twiliotest.Sign(smsAuthToken, hook, v)
 	}
 	tests := []struct {
 		name        string
@@ -867,7 +757,7 @@ func TestSMSRepeatedMessageSid(t *testing.T) {
 	// The last answer, delivered eight times at once.
 	const copies = 8
 	form := inboundForm("SM4", from, "Bigger bins")
-	sig := twilioSignature(smsAuthToken, smsPublicURL+"/sms/twilio", form)
+	sig := twiliotest.Sign(smsAuthToken, smsPublicURL+"/sms/twilio", form)
 	post := func() string {
 		req, err := http.NewRequest(http.MethodPost, f.url(t)+"/sms/twilio", strings.NewReader(form.Encode()))
 		if err != nil {
@@ -928,7 +818,7 @@ func TestSMSConcurrentTextsFromOneNumber(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range texts {
 		form := inboundForm(fmt.Sprintf("SMc%d", i), from, "back") // every one changes the conversation
-		sig := twilioSignature(smsAuthToken, smsPublicURL+"/sms/twilio", form)
+		sig := twiliotest.Sign(smsAuthToken, smsPublicURL+"/sms/twilio", form)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -1050,11 +940,11 @@ func TestSMSInvitations(t *testing.T) {
 		t.Errorf("outbox: got %v, want %v", got, want)
 	}
 
-	ft := newFakeTwilio(t)
+	ft := twiliotest.NewServer(t, smsAccountSID, smsAuthToken)
 	if n := sendDue(t, f.outbox(t, ft, 0)); n != 4 {
 		t.Errorf("SendDue: got %d tried, want 4", n)
 	}
-	sent := ft.sent()
+	sent := ft.Sent()
 	if len(sent) != 4 {
 		t.Fatalf("requests to Twilio: got %d, want 4", len(sent))
 	}
@@ -1105,8 +995,8 @@ func TestSMSInvitations(t *testing.T) {
 				r.Form.Get("To"), m.Phone, m.MessageSID, m.Status, m.Attempts, r.SID)
 		}
 	}
-	if n := sendDue(t, f.outbox(t, ft, 0)); n != 0 || len(ft.sent()) != 4 {
-		t.Errorf("SendDue again: got %d tried and %d requests, want 0 and still 4", n, len(ft.sent()))
+	if n := sendDue(t, f.outbox(t, ft, 0)); n != 0 || len(ft.Sent()) != 4 {
+		t.Errorf("SendDue again: got %d tried and %d requests, want 0 and still 4", n, len(ft.Sent()))
 	}
 }
 
@@ -1115,7 +1005,7 @@ func TestSMSInvitations(t *testing.T) {
 func TestSMSStopSuppresses(t *testing.T) {
 	t.Parallel()
 	f := newSMSFixture(t, smsReady)
-	ft := newFakeTwilio(t)
+	ft := twiliotest.NewServer(t, smsAccountSID, smsAuthToken)
 	o := f.outbox(t, ft, 0)
 
 	if got, want := f.queued(t, "parks", "phone\n07700 900001\n07700 900002\n"), queueResult(2, 0, 0); !reflect.DeepEqual(got, want) {
@@ -1128,7 +1018,7 @@ func TestSMSStopSuppresses(t *testing.T) {
 		t.Fatalf("after STOP: number not on the suppression list")
 	}
 	sendDue(t, o)
-	sent := ft.sent()
+	sent := ft.Sent()
 	if len(sent) != 1 || sent[0].Form.Get("To") != "+447700900001" {
 		t.Fatalf("requests to Twilio: got %d (%v), want 1 to +447700900001", len(sent), sent)
 	}
@@ -1141,12 +1031,12 @@ func TestSMSStopSuppresses(t *testing.T) {
 		t.Errorf("upload after STOP: got %v, want %v", got, want)
 	}
 	sendDue(t, o)
-	for _, r := range ft.sent() {
+	for _, r := range ft.Sent() {
 		if r.Form.Get("To") == "+447700900002" {
 			t.Errorf("a number that said STOP was sent %q", r.Form.Get("Body"))
 		}
 	}
-	if n := len(ft.sent()); n != 2 {
+	if n := len(ft.Sent()); n != 2 {
 		t.Errorf("requests to Twilio: got %d, want 2", n)
 	}
 
@@ -1158,7 +1048,7 @@ func TestSMSStopSuppresses(t *testing.T) {
 		t.Errorf("upload after START: got %v, want %v", got, want)
 	}
 	sendDue(t, o)
-	if sent := ft.sent(); len(sent) != 3 || sent[2].Form.Get("To") != "+447700900002" || !strings.Contains(sent[2].Form.Get("Body"), "BINS") {
+	if sent := ft.Sent(); len(sent) != 3 || sent[2].Form.Get("To") != "+447700900002" || !strings.Contains(sent[2].Form.Get("Body"), "BINS") {
 		t.Errorf("after START: got %d requests, want a third, the BINS invitation to +447700900002", len(sent))
 	}
 	for _, r := range f.outboxRows(t) {
@@ -1173,12 +1063,12 @@ func TestSMSStopSuppresses(t *testing.T) {
 func TestSMSCarrierOptOut(t *testing.T) {
 	t.Parallel()
 	f := newSMSFixture(t, smsReady)
-	ft := newFakeTwilio(t)
-	ft.script["+447700900001"] = []twilioReply{twilioOptOut}
+	ft := twiliotest.NewServer(t, smsAccountSID, smsAuthToken)
+	ft.ReplyTo("+447700900001", twiliotest.OptOut)
 	o := f.outbox(t, ft, 0)
 	f.queued(t, "parks", "phone\n07700 900001\n07700 900002\n")
 	sendDue(t, o)
-	if n := len(ft.sent()); n != 2 {
+	if n := len(ft.Sent()); n != 2 {
 		t.Fatalf("requests to Twilio: got %d, want 2", n)
 	}
 	if got, want := f.counts(t), map[surveys.OutboxStatus]int{surveys.OutboxOptedOut: 1, surveys.OutboxAccepted: 1}; !reflect.DeepEqual(got, want) {
@@ -1195,7 +1085,7 @@ func TestSMSCarrierOptOut(t *testing.T) {
 		t.Errorf("later upload: got %v, want %v", got, want)
 	}
 	sendDue(t, o)
-	if n := len(ft.sent()); n != 2 {
+	if n := len(ft.Sent()); n != 2 {
 		t.Errorf("requests to Twilio after the later upload: got %d, want still 2", n)
 	}
 }
@@ -1212,34 +1102,34 @@ func TestSMSOutboxRetries(t *testing.T) {
 	tests := []struct {
 		name        string
 		maxAttempts int
-		script      []twilioReply
+		script      []twiliotest.Reply
 		steps       []step
 		want        outboxRow // at the end
 	}{
-		{"429 then 201", 3, []twilioReply{twilioTooMany}, []step{
+		{"429 then 201", 3, []twiliotest.Reply{twiliotest.TooManyRequests}, []step{
 			{0, 1, surveys.OutboxQueued},
 			{0, 1, surveys.OutboxQueued}, // not due yet
 			{29 * time.Second, 1, surveys.OutboxQueued},
 			{2 * time.Second, 2, surveys.OutboxAccepted},
 			{time.Hour, 2, surveys.OutboxAccepted},
 		}, outboxRow{surveys.OutboxAccepted, "", 2, 0}},
-		{"proxy's 502 page then 201", 3, []twilioReply{twilioProxy}, []step{
+		{"proxy's 502 page then 201", 3, []twiliotest.Reply{twiliotest.ProxyError}, []step{
 			{0, 1, surveys.OutboxQueued},
 			{31 * time.Second, 2, surveys.OutboxAccepted},
 		}, outboxRow{surveys.OutboxAccepted, "", 2, 0}},
-		{"500 until MaxAttempts", 3, []twilioReply{twilioDown, twilioDown, twilioDown, twilioDown}, []step{
+		{"500 until MaxAttempts", 3, []twiliotest.Reply{twiliotest.ServerError, twiliotest.ServerError, twiliotest.ServerError, twiliotest.ServerError}, []step{
 			{0, 1, surveys.OutboxQueued},
 			{31 * time.Second, 2, surveys.OutboxQueued},
 			{59 * time.Second, 2, surveys.OutboxQueued}, // the second wait is twice the first
 			{2 * time.Second, 3, surveys.OutboxFailed},
 			{2 * time.Hour, 3, surveys.OutboxFailed},
 		}, outboxRow{surveys.OutboxFailed, "", 3, 20500}},
-		{"429 every time", 2, []twilioReply{twilioTooMany, twilioTooMany, twilioTooMany}, []step{
+		{"429 every time", 2, []twiliotest.Reply{twiliotest.TooManyRequests, twiliotest.TooManyRequests, twiliotest.TooManyRequests}, []step{
 			{0, 1, surveys.OutboxQueued},
 			{time.Minute, 2, surveys.OutboxFailed},
 			{time.Hour, 2, surveys.OutboxFailed},
 		}, outboxRow{surveys.OutboxFailed, "", 2, 20429}},
-		{"400 not 21610", 3, []twilioReply{twilioInvalid}, []step{
+		{"400 not 21610", 3, []twiliotest.Reply{twiliotest.InvalidNumber}, []step{
 			{0, 1, surveys.OutboxRejected},
 			{2 * time.Hour, 1, surveys.OutboxRejected},
 		}, outboxRow{surveys.OutboxRejected, "", 1, 21211}},
@@ -1248,14 +1138,14 @@ func TestSMSOutboxRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newSMSFixture(t, smsReady)
-			ft := newFakeTwilio(t)
-			ft.script["+447700900001"] = tt.script
+			ft := twiliotest.NewServer(t, smsAccountSID, smsAuthToken)
+			ft.ReplyTo("+447700900001", tt.script...)
 			o := f.outbox(t, ft, tt.maxAttempts)
 			f.queued(t, "bins", "phone\n07700 900001\n")
 			for i, st := range tt.steps {
 				f.clock.advance(st.advance)
 				sendDue(t, o)
-				if got := len(ft.sent()); got != st.wantRequests {
+				if got := len(ft.Sent()); got != st.wantRequests {
 					t.Errorf("step %d: requests to Twilio: got %d, want %d", i+1, got, st.wantRequests)
 				}
 				if got, want := f.counts(t), map[surveys.OutboxStatus]int{st.wantStatus: 1}; !reflect.DeepEqual(got, want) {
@@ -1265,7 +1155,7 @@ func TestSMSOutboxRetries(t *testing.T) {
 					t.Errorf("step %d: queued message %+v, want it to keep its number for the retry", i+1, rows)
 				}
 			}
-			sent := ft.sent()
+			sent := ft.Sent()
 			for i, r := range sent {
 				if r.Form.Get("To") != "+447700900001" || r.Form.Get("Body") != sent[0].Form.Get("Body") || !strings.Contains(r.Form.Get("Body"), "BINS") {
 					t.Errorf("request %d: To %q Body %q, want the same invitation to +447700900001 each time", i+1, r.Form.Get("To"), r.Form.Get("Body"))
@@ -1283,10 +1173,10 @@ func TestSMSOutboxRetries(t *testing.T) {
 func TestSMSStatusCallbacks(t *testing.T) {
 	t.Parallel()
 	f := newSMSFixture(t, smsReady)
-	ft := newFakeTwilio(t)
+	ft := twiliotest.NewServer(t, smsAccountSID, smsAuthToken)
 	f.queued(t, "parks", "phone\n07700 900001\n07700 900002\n")
 	sendDue(t, f.outbox(t, ft, 0))
-	sid1, sid2 := ft.sidFor(t, "+447700900001"), ft.sidFor(t, "+447700900002")
+	sid1, sid2 := ft.SIDFor(t, "+447700900001"), ft.SIDFor(t, "+447700900002")
 
 	const (
 		signed   = "signed"
@@ -1360,7 +1250,7 @@ func BenchmarkInboundSMS(b *testing.B) {
 	reqs := make([]request, b.N)
 	for i := range reqs {
 		form := inboundForm(fmt.Sprintf("SMbench%08d", i), fmt.Sprintf("+447700%06d", 900000+i%phones), script[(i/phones)%len(script)])
-		reqs[i] = request{form.Encode(), twilioSignature(smsAuthToken, smsPublicURL+"/sms/twilio", form)}
+		reqs[i] = request{form.Encode(), twiliotest.Sign(smsAuthToken, smsPublicURL+"/sms/twilio", form)}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -1422,7 +1312,7 @@ func FuzzTwilioWebhook(f *testing.F) {
 		ctx.Request.Header.SetMethod(fasthttp.MethodPost)
 		ctx.Request.SetRequestURI("/sms/twilio")
 		ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
-		ctx.Request.Header.Set("X-Twilio-Signature", twilioSignature(smsAuthToken, smsPublicURL+"/sms/twilio", form))
+		ctx.Request.Header.Set("X-Twilio-Signature", twiliotest.Sign(smsAuthToken, smsPublicURL+"/sms/twilio", form))
 		ctx.Request.SetBodyString(body)
 		handler(&ctx)
 		status, reply := ctx.Response.StatusCode(), ctx.Response.Body()

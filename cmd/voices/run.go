@@ -110,8 +110,12 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return surveyImport(ctx, rest, sys)
 	case "export":
 		return exportCmd(ctx, rest, sys)
-	case "sms invite", "sms simulate", "sms segments":
-		return smsCommand(ctx, cmd, rest, sys)
+	case "sms invite":
+		return smsInvite(ctx, rest, sys)
+	case "sms simulate":
+		return smsSimulate(ctx, rest, sys)
+	case "sms segments":
+		return smsSegments(ctx, rest, sys)
 	case "help", "-h", "--help":
 		fmt.Fprint(sys.out, usage)
 		return nil

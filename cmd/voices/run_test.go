@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/voices-uk/voices/channels/twiliotest"
 )
 
 // cli runs voices in-process with args and returns the exit status and
@@ -321,15 +322,7 @@ func TestServeSMS(t *testing.T) {
 		t.Errorf("start-up log: got %s, want it to say SMS is off", logs)
 	}
 
-	sent := make(chan string, 10)
-	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		sent <- r.URL.Path + " " + r.PostForm.Get("To") + " " + r.PostForm.Get("Body")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		w.Write([]byte(`{"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}`))
-	}))
-	defer fake.Close()
+	fake := twiliotest.NewServer(t, "ACtest", "secret")
 	env := map[string]string{"VOICES_DB": db, "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "secret",
 		"VOICES_SMS_FROM": "+447700900999", "VOICES_TWILIO_API_URL": fake.URL, "VOICES_SMS_PER_SECOND": "100",
 		"VOICES_PUBLIC_URL": "https://voices.example.gov.uk", "VOICES_COUNCIL_NAME": "Test Council"}
@@ -339,14 +332,14 @@ func TestServeSMS(t *testing.T) {
 	if code, _, errOut := cli(t, "", nil, "sms", "invite", "--db", db, "--survey", "libraries", "--council-name", "Test Council", filepath.Join(dir, "one.csv")); code != 0 {
 		t.Fatalf("sms invite: %d %s", code, errOut)
 	}
-	select {
-	case got := <-sent:
-		want := "/2010-04-01/Accounts/ACtest/Messages.json +447700900001 Test Council would like your views: Libraries. Reply BOOKS"
-		if !strings.HasPrefix(got, want) {
-			t.Errorf("sent: got %q, want it to start %q", got, want)
-		}
-	case <-time.After(30 * time.Second):
+	sent := fake.Wait(1, 30*time.Second)
+	if len(sent) == 0 {
 		t.Fatal("the invitation was not sent within 30 s")
+	}
+	got := sent[0].Path + " " + sent[0].Form.Get("To") + " " + sent[0].Form.Get("Body")
+	want := "/2010-04-01/Accounts/ACtest/Messages.json +447700900001 Test Council would like your views: Libraries. Reply BOOKS"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("sent: got %q, want it to start %q", got, want)
 	}
 	if _, logs := stop(); !strings.Contains(logs, "SMS ready") {
 		t.Errorf("start-up log: got %s, want SMS ready", logs)

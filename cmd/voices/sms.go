@@ -79,22 +79,12 @@ func (t twilioFlags) config(sys stdio, publicURL string) channels.TwilioConfig {
 	return cfg
 }
 
-func smsCommand(ctx context.Context, cmd string, args []string, sys stdio) error {
-	switch cmd {
-	case "sms invite":
-		return smsInvite(ctx, args, sys)
-	case "sms simulate":
-		return smsSimulate(ctx, args, sys)
-	case "sms segments":
-		return smsSegments(ctx, args, sys)
-	}
-	return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
-}
-
-// smsInvite queues invitations; a running `voices serve` with Twilio
-// credentials sends them.
-func smsInvite(ctx context.Context, args []string, sys stdio) error {
-	fs := flag.NewFlagSet("sms invite", flag.ContinueOnError)
+// withSMSSurvey parses the flags that sms invite and sms segments share,
+// opens the database and the survey, and calls fn with the positional
+// arguments.
+func withSMSSurvey(ctx context.Context, name string, args []string, sys stdio,
+	fn func(svc *surveys.Service, r *channels.SMSReceiver, s *surveys.Survey, files []string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dbPath := fs.String("db", "", "SQLite database file")
 	slug := fs.String("survey", "", "the survey's slug")
 	sf := addSMSFlags(fs)
@@ -105,18 +95,6 @@ func smsInvite(ctx context.Context, args []string, sys stdio) error {
 	if err := required("db", *dbPath, "survey", *slug); err != nil {
 		return err
 	}
-	if len(files) != 1 {
-		return fmt.Errorf("%w: give one CSV file of numbers (a phone column, optionally a language column), or - for standard input", errUsage)
-	}
-	in := sys.in
-	if files[0] != "-" {
-		f, err := os.Open(files[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
-	}
 	db, svc, err := openDB(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -130,61 +108,60 @@ func smsInvite(ctx context.Context, args []string, sys stdio) error {
 	if err != nil {
 		return err
 	}
-	list, err := channels.ParseInvitations(in, s)
-	if err != nil {
-		return err
-	}
-	res, err := channels.QueueInvitations(ctx, svc, r.Engine, r.Phones, s, list)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(sys.out, "queued %d invitations; %d numbers were invited before; %d said STOP and were left out\n",
-		res.Queued, res.AlreadyQueued, res.Suppressed)
-	fmt.Fprintln(sys.err, "voices serve sends them, at --sms-per-second, when it has Twilio credentials")
-	return nil
+	return fn(svc, r, s, files)
+}
+
+// smsInvite queues invitations; a running `voices serve` with Twilio
+// credentials sends them.
+func smsInvite(ctx context.Context, args []string, sys stdio) error {
+	return withSMSSurvey(ctx, "sms invite", args, sys, func(svc *surveys.Service, r *channels.SMSReceiver, s *surveys.Survey, files []string) error {
+		if len(files) != 1 {
+			return fmt.Errorf("%w: give one CSV file of numbers (a phone column, optionally a language column), or - for standard input", errUsage)
+		}
+		in := sys.in
+		if files[0] != "-" {
+			f, err := os.Open(files[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			in = f
+		}
+		list, err := channels.ParseInvitations(in, s)
+		if err != nil {
+			return err
+		}
+		res, err := channels.QueueInvitations(ctx, svc, r.Engine, r.Phones, s, list)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(sys.out, "queued %d invitations; %d numbers were invited before; %d said STOP and were left out\n",
+			res.Queued, res.AlreadyQueued, res.Suppressed)
+		fmt.Fprintln(sys.err, "voices serve sends them, at --sms-per-second, when it has Twilio credentials")
+		return nil
+	})
 }
 
 // smsSegments prints how many texts each message of a survey needs.
 func smsSegments(ctx context.Context, args []string, sys stdio) error {
-	fs := flag.NewFlagSet("sms segments", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "SQLite database file")
-	slug := fs.String("survey", "", "the survey's slug")
-	sf := addSMSFlags(fs)
-	if _, err := parseFlags(fs, args, sys); err != nil {
-		return err
-	}
-	if err := required("db", *dbPath, "survey", *slug); err != nil {
-		return err
-	}
-	db, svc, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	r, err := smsReceiver(ctx, db, svc, sf)
-	if err != nil {
-		return err
-	}
-	s, err := db.Survey(ctx, *slug)
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(sys.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "MESSAGE\tLANGUAGE\tENCODING\tCHARACTERS\tTEXTS\tWARNING")
-	warnings := 0
-	for _, m := range r.Engine.PreviewSMS(s) {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%s\n", m.Message, m.Language, m.Encoding, m.Characters, m.Segments, m.Warning)
-		if m.Warning != "" {
-			warnings++
+	return withSMSSurvey(ctx, "sms segments", args, sys, func(_ *surveys.Service, r *channels.SMSReceiver, s *surveys.Survey, _ []string) error {
+		w := tabwriter.NewWriter(sys.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "MESSAGE\tLANGUAGE\tENCODING\tCHARACTERS\tTEXTS\tWARNING")
+		warnings := 0
+		for _, m := range r.Engine.PreviewSMS(s) {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%s\n", m.Message, m.Language, m.Encoding, m.Characters, m.Segments, m.Warning)
+			if m.Warning != "" {
+				warnings++
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if warnings > 0 {
-		fmt.Fprintf(sys.err, "%d messages need more than %d texts\n", warnings, channels.MaxSegments)
-	}
-	return nil
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		if warnings > 0 {
+			fmt.Fprintf(sys.err, "%d messages need more than %d texts\n", warnings, channels.MaxSegments)
+		}
+		return nil
+	})
 }
 
 // smsSimulate runs a survey's text conversation in the terminal. It works
