@@ -17,4 +17,4 @@ build:
 
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./surveys/sqlite/
-	go test -run '^$$' -bench Submit -benchmem ./server/
+	go test -run '^$$' -bench 'Submit|Render|InboundSMS' -benchmem ./server/
