@@ -878,28 +878,24 @@ func TestSMSInvitations(t *testing.T) {
 		csv        string
 		wantStatus int
 		wantFields []string
-		bug        string // a known product bug: the case is skipped
 	}{
-		{"no token", "parks", "", good, http.StatusUnauthorized, nil, ""},
-		{"bad token", "parks", "voices_not-a-real-token", good, http.StatusUnauthorized, nil, ""},
-		{"partner", "parks", f.partner, good, http.StatusForbidden, nil, ""},
-		{"unknown survey", "nope", f.officer, good, http.StatusNotFound, nil, ""},
-		{"survey without a keyword", "libraries", f.officer, "phone\n07700 900001\n", http.StatusUnprocessableEntity, []string{"sms.keyword"}, ""},
+		{"no token", "parks", "", good, http.StatusUnauthorized, nil},
+		{"bad token", "parks", "voices_not-a-real-token", good, http.StatusUnauthorized, nil},
+		{"partner", "parks", f.partner, good, http.StatusForbidden, nil},
+		{"unknown survey", "nope", f.officer, good, http.StatusNotFound, nil},
+		{"survey without a keyword", "libraries", f.officer, "phone\n07700 900001\n", http.StatusUnprocessableEntity, []string{"sms.keyword"}},
 		{"bad number and unknown language", "parks", f.officer, "phone,language\n07700 900001,en\nnot a number,en\n+447700900002,fr\n",
-			http.StatusUnprocessableEntity, []string{"line 3", "line 4"}, ""},
-		{"no phone column", "parks", f.officer, "mobile_no,language\n07700 900001,en\n", http.StatusUnprocessableEntity, []string{"line 1"}, ""},
-		{"closed survey", "old-roads", f.officer, "phone\n07700 900001\n", http.StatusConflict, nil, ""},
-		{"too many numbers", "parks", f.officer, tooMany.String(), http.StatusRequestEntityTooLarge, nil, ""},
-		{"no numbers", "parks", f.officer, "phone,language\n", http.StatusUnprocessableEntity, nil, ""},
-		{"empty", "parks", f.officer, "", http.StatusUnprocessableEntity, nil, ""},
-		{"CSV error in a row's first field", "parks", f.officer, "phone\n\"07700 900001\n", http.StatusBadRequest, nil, ""},
-		{"CSV error later in a row", "parks", f.officer, "phone,language\n07700 900001,\"e\"n\n", http.StatusBadRequest, nil, ""},
+			http.StatusUnprocessableEntity, []string{"line 3", "line 4"}},
+		{"no phone column", "parks", f.officer, "mobile_no,language\n07700 900001,en\n", http.StatusUnprocessableEntity, []string{"line 1"}},
+		{"closed survey", "old-roads", f.officer, "phone\n07700 900001\n", http.StatusConflict, nil},
+		{"too many numbers", "parks", f.officer, tooMany.String(), http.StatusRequestEntityTooLarge, nil},
+		{"no numbers", "parks", f.officer, "phone,language\n", http.StatusUnprocessableEntity, nil},
+		{"empty", "parks", f.officer, "", http.StatusUnprocessableEntity, nil},
+		{"CSV error in a row's first field", "parks", f.officer, "phone\n\"07700 900001\n", http.StatusBadRequest, nil},
+		{"CSV error later in a row", "parks", f.officer, "phone,language\n07700 900001,\"e\"n\n", http.StatusBadRequest, nil},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.bug != "" {
-				t.Skip("BUG: " + tt.bug)
-			}
 			status, got := f.invite(t, tt.slug, tt.token, tt.csv)
 			checkError(t, status, got, tt.wantStatus, "")
 			fields, _ := got["fields"].(map[string]any)
