@@ -35,10 +35,11 @@ func DecodeAPISubmission(body []byte, u *surveys.User) (*surveys.Submission, err
 
 // submissionBody is the JSON a response is submitted as (DESIGN.md).
 type submissionBody struct {
-	Language  string                     `json:"language"`
-	Answers   map[string]json.RawMessage `json:"answers"`
-	Equality  map[string]json.RawMessage `json:"equality"`
-	Mediation json.RawMessage            `json:"mediation"` // decoded on its own, to name its fields
+	Language  string                      `json:"language"`
+	Answers   map[string]json.RawMessage  `json:"answers"`
+	Equality  map[string]json.RawMessage  `json:"equality"`
+	Mediation json.RawMessage             `json:"mediation"` // decoded on its own, to name its fields
+	Originals map[string]surveys.Original `json:"originals"`
 }
 
 // decodeJSON reads exactly one JSON object, refusing fields we do not know.
@@ -91,7 +92,7 @@ func jsonKind(goKind string) string {
 // becomes text (numbers as written, true/false as "true"/"false").
 func (b *submissionBody) submission(u *surveys.User, m surveys.Mediation) (*surveys.Submission, error) {
 	sub := &surveys.Submission{Language: b.Language, Mediation: m, Channel: surveys.ChannelAPI,
-		EnteredFor: u, Answers: map[string][]string{}, Equality: map[string]string{}}
+		EnteredFor: u, Answers: map[string][]string{}, Equality: map[string]string{}, Originals: b.Originals}
 	// A signed-in user enters responses for someone else unless they say
 	// "self"; an empty entered_by then defaults from their role.
 	if u != nil && m.EnteredBy != surveys.EnteredBySelf {

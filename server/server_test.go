@@ -72,7 +72,8 @@ const partnerOrg = "Ladywood Community Group"
 func parksHeader() []string {
 	h := []string{"reference", "submitted_at", "channel", "language", "entered_by", "mode",
 		"interpreter_language", "interpreter", "organisation",
-		"visit", "likes", "likes_other", "rating", "why_low", "comment"}
+		"visit", "likes", "likes_other", "rating", "why_low", "why_low_original", "why_low_original_language",
+		"comment", "comment_original", "comment_original_language"}
 	for _, c := range surveys.EqualityColumns {
 		h = append(h, "equality_"+c)
 	}
@@ -1469,5 +1470,51 @@ func TestListSurveysStatusFilter(t *testing.T) {
 	status, got = f.do(t, "GET", "/api/v1/surveys?status=open", f.officer, "")
 	if list, _ := got["surveys"].([]any); status != 200 || len(list) != 1 {
 		t.Errorf("status=open: got %d with %d surveys, want 200 with 1", status, len(list))
+	}
+}
+
+// An interpreter's entry keeps the person's own words beside the English,
+// through the API, storage, the responses list and the exports.
+func TestOriginalsRoundTrip(t *testing.T) {
+	f := newFixture(t)
+	slug := f.create(t, withSlug(parksJSON, "originals"))
+	body := `{"language": "en", "answers": {"visit": "yes", "comment": "The paths are too dark at night"},
+		"mediation": {"mode": "face_to_face", "interpreter_language": "ur", "interpreter": "Community interpreting service", "consent_confirmed": true},
+		"originals": {"comment": {"language": "ur", "text": "رات کو راستے بہت اندھیرے ہوتے ہیں"}}}`
+	ref := f.submit(t, slug, f.interpreter, body)
+	r := f.byReference(t, slug, ref)
+	want := surveys.Original{Language: "ur", Text: "رات کو راستے بہت اندھیرے ہوتے ہیں"}
+	if got := r.Originals["comment"]; got != want {
+		t.Errorf("stored original: got %+v, want %+v", got, want)
+	}
+	if got := r.Answer("comment"); len(got) != 1 || got[0] != "The paths are too dark at night" {
+		t.Errorf("stored answer: got %v, want the English", got)
+	}
+
+	resp, data := f.send(t, "GET", "/api/v1/surveys/"+slug+"/responses.csv", f.officer, "", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: got %d", resp.StatusCode)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("export: got %d rows, %v", len(rows), err)
+	}
+	cell := map[string]string{}
+	for i, name := range rows[0] {
+		cell[name] = rows[1][i]
+	}
+	if cell["comment"] != "The paths are too dark at night" || cell["comment_original"] != want.Text || cell["comment_original_language"] != "ur" {
+		t.Errorf("export: got comment %q, original %q (%q); want the English beside the Urdu", cell["comment"], cell["comment_original"], cell["comment_original_language"])
+	}
+
+	// A resident's own response cannot carry originals.
+	status, got := f.do(t, "POST", "/api/v1/surveys/"+slug+"/responses", "",
+		`{"answers": {"visit": "yes", "comment": "x"}, "originals": {"comment": {"language": "ur", "text": "ایکس"}}}`)
+	checkError(t, status, got, http.StatusUnprocessableEntity, "originals.comment")
+	// An unknown field inside an original is named.
+	status, got = f.do(t, "POST", "/api/v1/surveys/"+slug+"/responses", f.interpreter,
+		`{"answers": {"visit": "yes", "comment": "x"}, "mediation": {"consent_confirmed": true}, "originals": {"comment": {"lang": "ur", "text": "ایکس"}}}`)
+	if status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown field in an original: got %d %v, want 422", status, got)
 	}
 }

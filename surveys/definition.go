@@ -222,6 +222,9 @@ func checkKeyName(key, at string, fields fieldErrors) {
 			return
 		}
 	}
+	if strings.HasSuffix(key, OriginalSuffix) || strings.HasSuffix(key, OriginalLanguageSuffix) {
+		fields.add(at, "keys ending in %s or %s are kept for the original words beside translated answers; choose another key", OriginalSuffix, OriginalLanguageSuffix)
+	}
 	if strings.HasPrefix(key, "equality_") {
 		fields.add(at, "keys starting with equality_ are kept for the equality monitoring questions; choose another key")
 	}

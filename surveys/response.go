@@ -56,6 +56,11 @@ type Submission struct {
 	Equality  map[string]string
 	Mediation Mediation
 	Channel   Channel
+	// Originals are the person's own words, in their language, for free-text
+	// answers that were translated while entering a response for them. The
+	// answer itself is the English (or the survey's language) that analysis
+	// uses; quotes can show both.
+	Originals map[string]Original
 	// EnteredFor is the signed-in user entering the response, or nil for a
 	// resident answering for themselves.
 	EnteredFor *User
@@ -72,13 +77,27 @@ type Response struct {
 	Channel     Channel
 	Language    string
 	Mediation   Mediation
-	Answers     []Answer          // in question order
-	Equality    map[string]string // keys from EqualityColumns; nil when none given
+	Answers     []Answer            // in question order
+	Equality    map[string]string   // keys from EqualityColumns; nil when none given
+	Originals   map[string]Original // by question key; nil when none given
 
 	// Draft, when set, is the web draft this response came from, to be
 	// saved (emptied, with the reference) in the same transaction.
 	Draft *Draft
 }
+
+// Original is a person's own words for one free-text answer.
+type Original struct {
+	Language string `json:"language"`
+	Text     string `json:"text"`
+}
+
+// OriginalSuffix and OriginalLanguageSuffix name the export columns that
+// hold a free-text question's original words beside its answer.
+const (
+	OriginalSuffix         = "_original"
+	OriginalLanguageSuffix = "_original_language"
+)
 
 // Answer is the answer to one question (or the "Other" text of one).
 type Answer struct {
@@ -189,6 +208,7 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 			}
 		}
 	}
+	r.Originals = checkOriginals(s, sub, given, r.Mediation.EnteredBy, fields)
 	if len(nonEmpty(mapValues(sub.Equality))) > 0 {
 		if !s.EqualityMonitoring {
 			fields.add("equality", "this survey does not ask equality questions; leave them out")
@@ -200,6 +220,45 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// checkOriginals checks the person's own words given beside translated
+// free-text answers: only for a response entered on someone's behalf, only
+// for an answered text question, in a language written as a code.
+func checkOriginals(s *Survey, sub *Submission, given map[string][]string, enteredBy string, fields fieldErrors) map[string]Original {
+	if len(sub.Originals) == 0 {
+		return nil
+	}
+	out := map[string]Original{}
+	for key, o := range sub.Originals {
+		at := "originals." + key
+		q := s.Question(key)
+		text := strings.TrimSpace(o.Text)
+		switch {
+		case enteredBy == EnteredBySelf:
+			fields.add(at, "original words are kept only for responses entered on someone's behalf; leave originals out")
+		case q == nil:
+			fields.add(at, "there is no question with this key in this survey")
+		case !isFreeText(q.Type):
+			fields.add(at, "only text and long_text answers have original words; %q is %s", key, q.Type)
+		case len(given[key]) == 0:
+			fields.add(at, "give the translated answer to %q too; the original goes beside it", key)
+		case !IsLanguageCode(o.Language):
+			fields.add(at+".language", "give the language of the original words as a code such as ur, pa or pl")
+		case text == "":
+			fields.add(at+".text", "give the person's own words, or leave this original out")
+		case strings.ContainsRune(text, 0):
+			fields.add(at+".text", "remove the invisible control characters")
+		case utf8.RuneCountInString(text) > q.MaxTextLength():
+			fields.add(at+".text", "must be %d characters or fewer (it is %d)", q.MaxTextLength(), utf8.RuneCountInString(text))
+		default:
+			out[key] = Original{Language: o.Language, Text: text}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func channelNames() []string {

@@ -679,3 +679,63 @@ questions:
 		})
 	}
 }
+
+// The person's own words are kept beside a translated free-text answer,
+// only when someone entered the response for them.
+func TestCheckSubmissionOriginals(t *testing.T) {
+	s := submissionSurvey(t)
+	interpreter := &surveys.User{ID: 8, Email: "i@example.org", Role: surveys.RoleInterpreter}
+	mediated := surveys.Mediation{EnteredBy: surveys.EnteredByInterpreter, Mode: "face_to_face", InterpreterLanguage: "ur", ConsentConfirmed: true}
+	tests := []struct {
+		name       string
+		by         *surveys.User
+		mediation  surveys.Mediation
+		answers    map[string][]string
+		originals  map[string]surveys.Original
+		wantFields []string
+	}{
+		{"kept beside the answer", interpreter, mediated, answers(nil),
+			map[string]surveys.Original{"story": {Language: "ur", Text: " میری کہانی "}}, nil},
+		{"several", interpreter, mediated, answers(map[string][]string{"nickname": {"Sam"}}),
+			map[string]surveys.Original{"story": {Language: "ur", Text: "کہانی"}, "nickname": {Language: "pa", Text: "ਸੈਮ"}}, nil},
+		{"not for a resident's own answers", nil, surveys.Mediation{}, answers(nil),
+			map[string]surveys.Original{"story": {Language: "ur", Text: "کہانی"}}, []string{"originals.story"}},
+		{"unknown question", interpreter, mediated, answers(nil),
+			map[string]surveys.Original{"nope": {Language: "ur", Text: "x"}}, []string{"originals.nope"}},
+		{"not a text question", interpreter, mediated, answers(map[string][]string{"carer": {"yes"}}),
+			map[string]surveys.Original{"carer": {Language: "ur", Text: "ہاں"}}, []string{"originals.carer"}},
+		{"without the translated answer", interpreter, mediated, answers(nil),
+			map[string]surveys.Original{"nickname": {Language: "ur", Text: "سام"}}, []string{"originals.nickname"}},
+		{"language not a code", interpreter, mediated, answers(nil),
+			map[string]surveys.Original{"story": {Language: "Urdu", Text: "کہانی"}}, []string{"originals.story.language"}},
+		{"empty words", interpreter, mediated, answers(nil),
+			map[string]surveys.Original{"story": {Language: "ur", Text: "  "}}, []string{"originals.story.text"}},
+		{"longer than the question allows", interpreter, mediated, answers(nil),
+			map[string]surveys.Original{"story": {Language: "ur", Text: "ایک بہت لمبی کہانی"}}, []string{"originals.story.text"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := s.CheckSubmission(&surveys.Submission{Channel: surveys.ChannelAssisted, Answers: tt.answers,
+				Mediation: tt.mediation, EnteredFor: tt.by, Originals: tt.originals})
+			checkSubmissionResult(t, r, err, tt.wantFields)
+			if err != nil {
+				return
+			}
+			for key, o := range tt.originals {
+				if got, want := r.Originals[key], (surveys.Original{Language: o.Language, Text: strings.TrimSpace(o.Text)}); got != want {
+					t.Errorf("original %s: got %+v, want %+v", key, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestOriginalColumnsAreReserved(t *testing.T) {
+	for _, key := range []string{"why_original", "why_original_language"} {
+		def := strings.Replace(submissionSurveyYAML, "key: nickname", "key: "+key, 1)
+		_, err := surveys.ParseDefinition([]byte(def))
+		if surveys.ErrorFields(err)["questions[0].key"] == "" {
+			t.Errorf("question key %q: got %v, want it refused", key, err)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func TestCLIEndToEnd(t *testing.T) {
 	if got, want := rows[1][0], created.Reference; got != want {
 		t.Errorf("exported reference: got %q, want %q", got, want)
 	}
-	if got, want := rows[1][len(rows[1])-1], "'=1+1 کتابیں"; got != want {
+	if got, want := rows[1][len(rows[1])-3], "'=1+1 کتابیں"; got != want { // then why_original, why_original_language
 		t.Errorf("exported formula-looking answer: got %q, want %q", got, want)
 	}
 	outFile := filepath.Join(dir, "out.json")

@@ -72,6 +72,9 @@ func Columns(s *surveys.Survey) []string {
 		if q.Other {
 			cols = append(cols, surveys.OtherKey(q.Key))
 		}
+		if q.Type == surveys.TypeText || q.Type == surveys.TypeLongText {
+			cols = append(cols, q.Key+surveys.OriginalSuffix, q.Key+surveys.OriginalLanguageSuffix)
+		}
 	}
 	if s.EqualityMonitoring {
 		for _, c := range surveys.EqualityColumns {
@@ -91,6 +94,10 @@ func Row(s *surveys.Survey, r *surveys.Response) []string {
 		row = append(row, strings.Join(r.Answer(q.Key), "; "))
 		if q.Other {
 			row = append(row, strings.Join(r.Answer(surveys.OtherKey(q.Key)), "; "))
+		}
+		if q.Type == surveys.TypeText || q.Type == surveys.TypeLongText {
+			o := r.Originals[q.Key]
+			row = append(row, o.Text, o.Language)
 		}
 	}
 	if s.EqualityMonitoring {
@@ -187,14 +194,15 @@ func (j *jsonWriter) Close() error {
 
 // ResponseJSON is the JSON form of a response, in exports and the API.
 type ResponseJSON struct {
-	ID          int64             `json:"id"`
-	Reference   string            `json:"reference"`
-	SubmittedAt time.Time         `json:"submitted_at"`
-	Channel     surveys.Channel   `json:"channel"`
-	Language    string            `json:"language"`
-	Mediation   surveys.Mediation `json:"mediation"`
-	Answers     map[string]any    `json:"answers"`
-	Equality    map[string]string `json:"equality,omitempty"`
+	ID          int64                       `json:"id"`
+	Reference   string                      `json:"reference"`
+	SubmittedAt time.Time                   `json:"submitted_at"`
+	Channel     surveys.Channel             `json:"channel"`
+	Language    string                      `json:"language"`
+	Mediation   surveys.Mediation           `json:"mediation"`
+	Answers     map[string]any              `json:"answers"`
+	Equality    map[string]string           `json:"equality,omitempty"`
+	Originals   map[string]surveys.Original `json:"originals,omitempty"`
 }
 
 // JSON returns the JSON form of r: multiple choice answers as lists, scale
@@ -213,5 +221,5 @@ func JSON(s *surveys.Survey, r *surveys.Response) ResponseJSON {
 		}
 	}
 	return ResponseJSON{ID: r.ID, Reference: r.Reference, SubmittedAt: r.SubmittedAt.UTC(), Channel: r.Channel,
-		Language: r.Language, Mediation: r.Mediation, Answers: answers, Equality: r.Equality}
+		Language: r.Language, Mediation: r.Mediation, Answers: answers, Equality: r.Equality, Originals: r.Originals}
 }

@@ -62,6 +62,8 @@ func sample(t *testing.T) (*surveys.Survey, *surveys.Response) {
 		t.Fatal(err)
 	}
 	r.Reference, r.SubmittedAt = "K7P-3QX", time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	// As stored for an interpreted answer: the person's own words beside it.
+	r.Originals = map[string]surveys.Original{"comment": {Language: "ur", Text: "=بہت اچھا"}}
 	return s, r
 }
 
@@ -89,6 +91,7 @@ func TestCSV(t *testing.T) {
 	want := map[string]string{
 		"reference": "K7P-3QX", "submitted_at": "2026-11-23T09:30:00Z", "channel": "api", "language": "ur", "entered_by": "self",
 		"likes": "trees; other", "likes_other": "'@ducks", "rating": "4", "comment": "'=1+1 بہت اچھا 🦆",
+		"comment_original": "'=بہت اچھا", "comment_original_language": "ur",
 		"equality_ethnic_group": "black_caribbean", "equality_ethnic_group_broad": "black", "equality_sex": "",
 	}
 	for k, v := range want {
@@ -96,10 +99,10 @@ func TestCSV(t *testing.T) {
 			t.Errorf("column %s: got %q, want %q", k, cell[k], v)
 		}
 	}
-	if got, want := strings.Join(rows[0][9:13], ","), "likes,likes_other,rating,comment"; got != want {
+	if got, want := strings.Join(rows[0][9:15], ","), "likes,likes_other,rating,comment,comment_original,comment_original_language"; got != want {
 		t.Errorf("question columns: got %s, want %s", got, want)
 	}
-	if got, want := len(rows[0]), 9+4+len(surveys.EqualityColumns); got != want {
+	if got, want := len(rows[0]), 9+6+len(surveys.EqualityColumns); got != want {
 		t.Errorf("got %d columns, want %d", got, want)
 	}
 }
@@ -116,6 +119,7 @@ func TestJSON(t *testing.T) {
 	var got []struct {
 		Reference string
 		Answers   map[string]any
+		Originals map[string]surveys.Original
 	}
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil || len(got) != 2 {
 		t.Fatalf("got %s (%v), want a JSON array of 2", buf.String(), err)
@@ -123,6 +127,9 @@ func TestJSON(t *testing.T) {
 	if !reflect.DeepEqual(got[0].Answers["likes"], []any{"trees", "other"}) || got[0].Answers["rating"] != 4.0 ||
 		got[0].Answers["comment"] != "=1+1 بہت اچھا 🦆" {
 		t.Errorf("answers: got %v, want a list, a number and the text as given", got[0].Answers)
+	}
+	if o := got[0].Originals["comment"]; o.Language != "ur" || o.Text != "=بہت اچھا" {
+		t.Errorf("originals: got %+v, want the Urdu words as given", got[0].Originals)
 	}
 
 	buf.Reset()

@@ -51,6 +51,12 @@ func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64
 	if err := insertAnswers(ctx, tx, id, r.Answers); err != nil {
 		return 0, err
 	}
+	for key, o := range r.Originals {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answer_originals (response_id, question_key, language, text) VALUES (?, ?, ?, ?)`,
+			id, key, o.Language, o.Text); err != nil {
+			return 0, err
+		}
+	}
 	if r.Draft != nil {
 		if err := claimDraft(ctx, tx, r.Draft); err != nil {
 			return 0, err
@@ -186,6 +192,19 @@ func (db *DB) eachResponse(ctx context.Context, surveyID int64, f surveys.Respon
 		return err
 	}
 	defer answers.Close()
+	// And their original words, a third cursor walked the same way.
+	originalQuery := `SELECT o.response_id, o.question_key, o.language, o.text FROM answer_originals o
+		JOIN responses r ON r.id = o.response_id` + clause + ` ORDER BY o.response_id, o.question_key`
+	originals, err := tx.QueryContext(ctx, originalQuery, args...)
+	if err != nil {
+		return err
+	}
+	defer originals.Close()
+	var (
+		oPending           bool
+		oID                int64
+		oKey, oLang, oText string
+	)
 
 	var (
 		pending    bool // a read answer not yet used
@@ -240,9 +259,30 @@ func (db *DB) eachResponse(ctx context.Context, surveyID int64, f surveys.Respon
 				r.Answers = append(r.Answers, surveys.Answer{Key: aKey, Values: []string{aVal}})
 			}
 		}
+		for {
+			if !oPending {
+				if !originals.Next() {
+					break
+				}
+				if err := originals.Scan(&oID, &oKey, &oLang, &oText); err != nil {
+					return err
+				}
+				oPending = true
+			}
+			if oID > r.ID {
+				break
+			}
+			oPending = false
+			if oID == r.ID {
+				if r.Originals == nil {
+					r.Originals = map[string]surveys.Original{}
+				}
+				r.Originals[oKey] = surveys.Original{Language: oLang, Text: oText}
+			}
+		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
-	return errors.Join(rows.Err(), answers.Err())
+	return errors.Join(rows.Err(), answers.Err(), originals.Err())
 }
