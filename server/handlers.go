@@ -185,6 +185,10 @@ func (s *Server) surveyAndFilter(c *fiber.Ctx) (*surveys.Survey, surveys.Respons
 		return nil, surveys.ResponseFilter{}, err
 	}
 	f, err := responseFilter(c)
+	if err != nil {
+		return nil, f, err
+	}
+	f, err = currentUser(c).Scope(f)
 	return sv, f, err
 }
 

@@ -64,6 +64,10 @@ type ResponseFilter struct {
 	To      time.Time // submitted before, when not zero
 	AfterID int64     // for paging: responses with a larger ID
 	Limit   int       // page size
+	// Set by User.Scope, never from a request: only responses entered by
+	// this organisation, or by this user, when not 0.
+	OrganisationID int64
+	UserID         int64
 }
 
 // ErrReferenceTaken is returned by Store.CreateResponse when the reference

@@ -166,3 +166,23 @@ func HashToken(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
 }
+
+// Scope narrows f to the responses u may see: officers and admins see
+// every response; a community group member sees those their organisation
+// entered; an interpreter sees those they entered themselves. The rule is
+// here, not in each handler, so every list and export applies it alike.
+func (u *User) Scope(f ResponseFilter) (ResponseFilter, error) {
+	switch {
+	case u == nil:
+		return f, Errorf(EUNAUTHORIZED, "Sign in or send an API token to see responses.")
+	case u.Role.IsOfficer():
+		f.OrganisationID, f.UserID = 0, 0
+	case u.Role == RolePartner && u.OrganisationID != 0:
+		f.OrganisationID, f.UserID = u.OrganisationID, 0
+	case u.Role == RoleInterpreter || u.Role == RolePartner:
+		f.OrganisationID, f.UserID = 0, u.ID
+	default:
+		return f, Errorf(EFORBIDDEN, "Your role cannot see responses.")
+	}
+	return f, nil
+}

@@ -238,3 +238,36 @@ func TestNewToken(t *testing.T) {
 		seen[token] = true
 	}
 }
+
+func TestScope(t *testing.T) {
+	asked := surveys.ResponseFilter{Channel: surveys.ChannelAssisted, OrganisationID: 99, UserID: 99} // as if a caller tried to widen it
+	tests := []struct {
+		name     string
+		user     *surveys.User
+		wantOrg  int64
+		wantUser int64
+		wantCode string
+	}{
+		{"nobody", nil, 0, 0, surveys.EUNAUTHORIZED},
+		{"admin sees all", &surveys.User{ID: 1, Role: surveys.RoleAdmin}, 0, 0, ""},
+		{"officer sees all", &surveys.User{ID: 2, Role: surveys.RoleOfficer, OrganisationID: 5}, 0, 0, ""},
+		{"partner sees their organisation's", &surveys.User{ID: 3, Role: surveys.RolePartner, OrganisationID: 5}, 5, 0, ""},
+		{"partner without an organisation sees their own", &surveys.User{ID: 4, Role: surveys.RolePartner}, 0, 4, ""},
+		{"interpreter sees their own", &surveys.User{ID: 6, Role: surveys.RoleInterpreter, OrganisationID: 5}, 0, 6, ""},
+		{"unknown role sees nothing", &surveys.User{ID: 7, Role: "visitor"}, 0, 0, surveys.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.user.Scope(asked)
+			if tt.wantCode != "" {
+				if surveys.ErrorCode(err) != tt.wantCode {
+					t.Errorf("got %v, want %s", err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil || got.OrganisationID != tt.wantOrg || got.UserID != tt.wantUser || got.Channel != asked.Channel {
+				t.Errorf("got %+v, %v; want organisation %d, user %d, the channel kept", got, err, tt.wantOrg, tt.wantUser)
+			}
+		})
+	}
+}

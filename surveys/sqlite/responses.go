@@ -146,6 +146,14 @@ func where(surveyID int64, f surveys.ResponseFilter) (string, []any) {
 		clause += ` AND r.submitted_at < ?`
 		args = append(args, formatTime(f.To))
 	}
+	if f.OrganisationID != 0 {
+		clause += ` AND r.organisation_id = ?`
+		args = append(args, f.OrganisationID)
+	}
+	if f.UserID != 0 {
+		clause += ` AND r.user_id = ?`
+		args = append(args, f.UserID)
+	}
 	return clause, args
 }
 
