@@ -55,6 +55,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Get("/surveys/:slug/responses.csv", s.exportResponses("csv"))
 	api.Get("/surveys/:slug/responses.json", s.exportResponses("json"))
 	api.Get("/surveys/:slug/responses.xlsx", s.exportResponses("xlsx"))
+	api.Get("/surveys/:slug/imports/template.csv", s.signedIn, s.importTemplate)
+	api.Post("/surveys/:slug/imports", s.signedIn, s.importResponses)
 	api.Get("/surveys/:slug/sms", s.officer, s.smsPreview)
 	api.Post("/surveys/:slug/sms/invitations", s.officer, s.smsInvite)
 	api.Get("/translations", s.listTranslations)

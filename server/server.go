@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/valyala/fasthttp"
 
 	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
@@ -23,7 +24,9 @@ import (
 type Config struct {
 	// BodyLimit is the largest request body accepted, in bytes (default 1 MiB).
 	BodyLimit int
-	Logger    *slog.Logger
+	// ImportLimit is the largest import file accepted (default 32 MiB).
+	ImportLimit int
+	Logger      *slog.Logger
 	// FormKey signs the web form's CSRF tokens; keep it stable across
 	// restarts (cmd/voices keeps it in the database). Random when empty.
 	FormKey []byte
@@ -67,6 +70,9 @@ const DefaultFormPostsPerMinute = 60
 func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.ImportLimit <= 0 {
+		cfg.ImportLimit = DefaultImportLimit
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -125,6 +131,14 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
+	// Import files may be larger than any other body; the limit is chosen
+	// from the request line, before the body is read.
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if isImport(string(h.Method()), string(h.RequestURI())) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: cfg.ImportLimit, ReadTimeout: 2 * time.Minute}
+		}
+		return fasthttp.RequestConfig{}
+	}
 	s.routes(app, cfg.FormPostsPerMinute)
 	return app, nil
 }

@@ -81,6 +81,10 @@ type Response struct {
 	Equality    map[string]string   // keys from EqualityColumns; nil when none given
 	Originals   map[string]Original // by question key; nil when none given
 
+	// ImportKey, for imported responses, identifies the row so that it is
+	// never stored twice (see Service.Import).
+	ImportKey string
+
 	// Draft, when set, is the web draft this response came from, to be
 	// saved (emptied, with the reference) in the same transaction.
 	Draft *Draft

@@ -12,6 +12,7 @@ type Store interface {
 	DraftStore
 	TranslationStore
 	SMSStore
+	ImportStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

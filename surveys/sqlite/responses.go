@@ -33,11 +33,11 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64, error) {
 	m := r.Mediation
 	res, err := tx.ExecContext(ctx, `INSERT INTO responses (survey_id, reference, submitted_at, channel, language,
-		entered_by, mode, interpreter_language, interpreter, consent_confirmed, organisation_id, user_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		entered_by, mode, interpreter_language, interpreter, consent_confirmed, organisation_id, user_id, import_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.SurveyID, r.Reference, formatTime(r.SubmittedAt), r.Channel, r.Language,
 		m.EnteredBy, nullString(m.Mode), nullString(m.InterpreterLanguage), nullString(m.Interpreter),
-		m.ConsentConfirmed, nullInt(m.OrganisationID), nullInt(m.UserID))
+		m.ConsentConfirmed, nullInt(m.OrganisationID), nullInt(m.UserID), nullString(r.ImportKey))
 	if isUnique(err, "responses.reference") {
 		return 0, surveys.ErrReferenceTaken
 	}
@@ -293,4 +293,49 @@ func (db *DB) eachResponse(ctx context.Context, surveyID int64, f surveys.Respon
 		}
 	}
 	return errors.Join(rows.Err(), answers.Err(), originals.Err())
+}
+
+// importBatch is how many imported responses share a transaction: one
+// commit (one fsync) per row would make a 50,000-row file take a minute.
+const importBatch = 1000
+
+// ImportResponses stores imported responses, skipping rows already stored.
+func (db *DB) ImportResponses(ctx context.Context, rs []*surveys.Response, newReference func() string) ([]bool, error) {
+	duplicate := make([]bool, len(rs))
+	for start := 0; start < len(rs); start += importBatch {
+		end := min(start+importBatch, len(rs))
+		_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+			exists, err := tx.PrepareContext(ctx, `SELECT COUNT(*) FROM responses WHERE survey_id = ? AND import_key = ?`)
+			if err != nil {
+				return struct{}{}, err
+			}
+			defer exists.Close()
+			for i := start; i < end; i++ {
+				r := rs[i]
+				var n int
+				if err := exists.QueryRowContext(ctx, r.SurveyID, r.ImportKey).Scan(&n); err != nil {
+					return struct{}{}, err
+				}
+				if n > 0 {
+					duplicate[i] = true
+					continue
+				}
+				for tries := 0; ; tries++ {
+					r.ID, err = insertResponse(ctx, tx, r)
+					if !errors.Is(err, surveys.ErrReferenceTaken) || tries == 10 {
+						break
+					}
+					r.Reference = newReference()
+				}
+				if err != nil {
+					return struct{}{}, err
+				}
+			}
+			return struct{}{}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return duplicate, nil
 }
