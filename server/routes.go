@@ -7,6 +7,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 )
 
+// signInsPerMinute limits sign-in attempts from one IP address, on top of
+// the lock on an account after repeated wrong passwords.
+const signInsPerMinute = 10
+
 // routes is the one list of every route Voices serves.
 func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	app.Get("/healthz", s.healthz)
@@ -38,6 +42,18 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	web.Get("/resume", s.resumePage)
 	web.Post("/resume", s.resume)
 
+	// The signed-in side (officers, community groups, interpreters).
+	signInLimit := limiter.New(limiter.Config{
+		Max:          signInsPerMinute,
+		Expiration:   time.Minute,
+		Next:         func(c *fiber.Ctx) bool { return c.Method() != fiber.MethodPost },
+		LimitReached: s.tooManyPosts,
+	})
+	app.Get("/login", s.staffPages, s.loginPage)
+	app.Post("/login", s.staffPages, signInLimit, s.checkForm, s.signIn)
+	app.Post("/logout", s.staffPages, s.checkForm, s.signOut)
+	app.Get("/dashboard", s.staffPages, s.requireSession, s.dashboard)
+
 	// Twilio's webhooks (signature-checked).
 	app.Post("/sms/twilio", s.smsInbound)
 	app.Post("/sms/twilio/status", s.smsStatus)
@@ -51,10 +67,10 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Post("/surveys/:slug/open", s.officer, s.setStatus("open"))
 	api.Post("/surveys/:slug/close", s.officer, s.setStatus("closed"))
 	api.Post("/surveys/:slug/responses", s.submitResponse)
-	api.Get("/surveys/:slug/responses", s.listResponses)
-	api.Get("/surveys/:slug/responses.csv", s.exportResponses("csv"))
-	api.Get("/surveys/:slug/responses.json", s.exportResponses("json"))
-	api.Get("/surveys/:slug/responses.xlsx", s.exportResponses("xlsx"))
+	api.Get("/surveys/:slug/responses", s.signedIn, s.listResponses)
+	api.Get("/surveys/:slug/responses.csv", s.signedIn, s.exportResponses("csv"))
+	api.Get("/surveys/:slug/responses.json", s.signedIn, s.exportResponses("json"))
+	api.Get("/surveys/:slug/responses.xlsx", s.signedIn, s.exportResponses("xlsx"))
 	api.Get("/surveys/:slug/imports/template.csv", s.signedIn, s.importTemplate)
 	api.Post("/surveys/:slug/imports", s.signedIn, s.importResponses)
 	api.Get("/surveys/:slug/sms", s.officer, s.smsPreview)

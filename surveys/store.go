@@ -13,6 +13,7 @@ type Store interface {
 	TranslationStore
 	SMSStore
 	ImportStore
+	SessionStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

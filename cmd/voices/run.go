@@ -462,6 +462,9 @@ func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger) {
 		} else if n > 0 {
 			log.Info("purged expired drafts", "count", n)
 		}
+		if _, err := svc.Store.DeleteExpiredSessions(ctx, svc.Clock()); err != nil && ctx.Err() == nil {
+			log.Error("deleting ended sessions", "error", err.Error())
+		}
 		if n, err := svc.Store.ExpireSMSConversations(ctx, svc.Clock()); err != nil && ctx.Err() == nil {
 			log.Error("expiring text conversations", "error", err.Error())
 		} else if n > 0 {

@@ -70,3 +70,89 @@ func (db *DB) UserByToken(ctx context.Context, hash []byte) (*surveys.User, erro
 	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`, hash),
 		surveys.Errorf(surveys.EUNAUTHORIZED, "The API token is not valid. Create a new one with: voices token create --email YOUR-EMAIL"))
 }
+
+// Credentials returns what signing in checks for the user with email.
+func (db *DB) Credentials(ctx context.Context, email string) (*surveys.Credentials, error) {
+	var (
+		c       surveys.Credentials
+		u       surveys.User
+		locked  sql.NullString
+		created string
+	)
+	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), COALESCE(o.name, ''), u.created_at,
+		u.password_hash, u.failed_sign_ins, u.locked_until
+		FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrganisationID, &u.Organisation, &created, &c.PasswordHash, &c.FailedSignIns, &locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "There is no user with this email address.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = parseTime(created)
+	if locked.Valid {
+		c.LockedUntil = parseTime(locked.String)
+	}
+	c.User = &u
+	return &c, nil
+}
+
+// RecordSignInFailure stores wrong passwords in a row and any lock.
+func (db *DB) RecordSignInFailure(ctx context.Context, userID int64, failures int, lockedUntil time.Time) error {
+	var locked any
+	if !lockedUntil.IsZero() {
+		locked = formatTime(lockedUntil)
+	}
+	_, err := db.write.ExecContext(ctx, `UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE id = ?`, failures, locked, userID)
+	return err
+}
+
+// CreateSession stores a session and clears the user's failures.
+func (db *DB) CreateSession(ctx context.Context, userID int64, hash []byte, now, expires time.Time) error {
+	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?`, userID); err != nil {
+			return struct{}{}, err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			hash, userID, formatTime(now), formatTime(expires))
+		return struct{}{}, err
+	})
+	return err
+}
+
+// SessionUser returns a session's user and moves its expiry on.
+func (db *DB) SessionUser(ctx context.Context, hash []byte, now, expires time.Time, max time.Duration) (*surveys.User, error) {
+	return inTx(ctx, db.write, func(tx *sql.Tx) (*surveys.User, error) {
+		var created string
+		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, formatTime(now)).Scan(&created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if limit := parseTime(created).Add(max); expires.After(limit) {
+			expires = limit
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET expires_at = ? WHERE token_hash = ?`, formatTime(expires), hash); err != nil {
+			return nil, err
+		}
+		return scanUser(tx.QueryRowContext(ctx, userColumns+` JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?`, hash),
+			surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue."))
+	})
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, hash []byte) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
+	return err
+}
+
+// DeleteExpiredSessions deletes sessions that ended before now.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(now))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
