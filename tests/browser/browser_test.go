@@ -25,6 +25,12 @@ import (
 // chromium is Debian's Chromium, the only browser these tests use.
 const chromium = "/usr/bin/chromium"
 
+// The officer the signed-in pages' tests sign in as.
+const (
+	staffEmail    = "officer@example.org"
+	staffPassword = "correct horse battery staple"
+)
+
 // suiteTimeout bounds the whole node run.
 const suiteTimeout = 8 * time.Minute
 
@@ -64,7 +70,7 @@ func TestBrowser(t *testing.T) {
 		args = append(args, "--test-name-pattern="+p)
 	}
 	cmd := exec.CommandContext(ctx, node, append(args, files...)...)
-	cmd.Env = append(os.Environ(), "VOICES_URL=http://"+addr, "CHROMIUM="+chromium, "NO_COLOR=1", "FORCE_COLOR=0")
+	cmd.Env = append(os.Environ(), "VOICES_URL=http://"+addr, "VOICES_STAFF_EMAIL="+staffEmail, "VOICES_STAFF_PASSWORD="+staffPassword, "CHROMIUM="+chromium, "NO_COLOR=1", "FORCE_COLOR=0")
 	cmd.WaitDelay = 10 * time.Second
 	stopAll := ownProcessGroup(cmd)
 	defer stopAll()
@@ -98,6 +104,11 @@ func startVoices(t *testing.T) string {
 	if _, err := svc.LoadDemo(ctx); err != nil {
 		db.Close()
 		t.Fatalf("loading the demo consultation: %v", err)
+	}
+	// The signed-in pages' tests sign in as this officer (signin.test.mjs).
+	if _, err := svc.AddUser(ctx, &surveys.NewUser{Email: staffEmail, Name: "Olu Officer", Role: surveys.RoleOfficer, Password: staffPassword}); err != nil {
+		db.Close()
+		t.Fatalf("adding the officer: %v", err)
 	}
 	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 100000}, svc)
 	if err != nil {
