@@ -81,8 +81,10 @@ func ReadImport(data []byte, s *surveys.Survey) ([]surveys.ImportRow, error) {
 		}
 		data = decoded
 	}
+	// Quotes are read strictly: a forgiving reader lets a cell such as
+	// "Best park" says my son swallow the rest of the file into one answer.
+	// A stray quote refuses the file, naming its line.
 	cr := csv.NewReader(bytes.NewReader(data))
-	cr.LazyQuotes = true // a stray quote inside a cell is kept, not an error
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, surveys.Errorf(surveys.EINVALID, "The file is empty. Start from the template: its first row names the columns.")
@@ -124,12 +126,14 @@ func ReadImport(data []byte, s *surveys.Survey) ([]surveys.ImportRow, error) {
 			line, _ = cr.FieldPos(0)
 		}
 		switch {
+		case errors.Is(err, csv.ErrFieldCount) && blank(rec):
+			continue // a line of spaces, or a lone ""
 		case errors.Is(err, csv.ErrFieldCount):
 			rows = append(rows, surveys.ImportRow{Line: line,
 				Problem: fmt.Sprintf("the row has %d cells but the first row names %d columns", len(rec), len(header))})
 			continue
 		case err != nil:
-			return nil, surveys.Errorf(surveys.EMALFORMED, "The file could not be read as CSV: %v.", err)
+			return nil, csvError(err)
 		}
 		if blank(rec) {
 			continue // spreadsheets end with empty rows
@@ -140,6 +144,16 @@ func ReadImport(data []byte, s *surveys.Survey) ([]surveys.ImportRow, error) {
 		rows = append(rows, importRow(s, header, rec, line))
 	}
 	return rows, nil
+}
+
+// csvError says where a file stops being CSV and what to do about it.
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && (errors.Is(err, csv.ErrBareQuote) || errors.Is(err, csv.ErrQuote)) {
+		return surveys.Errorf(surveys.EMALFORMED, "Line %d has a quote mark inside a cell that is not quoted as a whole. "+
+			"Put the whole cell in double quotes and double each quote inside it (\"Best park\"\" says my son\"), as spreadsheets do when they save CSV; nothing was imported.", pe.Line)
+	}
+	return surveys.Errorf(surveys.EMALFORMED, "The file could not be read as CSV: %v. Nothing was imported.", err)
 }
 
 func blank(rec []string) bool {

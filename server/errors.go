@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -28,10 +29,9 @@ var statusOf = map[string]int{
 // fiberErrors turns errors raised by Fiber itself (no route, body too large)
 // into domain errors with messages a person can act on.
 var fiberErrors = map[int]*surveys.Error{
-	http.StatusNotFound:              {Code: surveys.ENOTFOUND, Message: "There is nothing at this address."},
-	http.StatusMethodNotAllowed:      {Code: surveys.ENOTFOUND, Message: "There is nothing at this address for this method."},
-	http.StatusRequestEntityTooLarge: {Code: surveys.ETOOLARGE, Message: "The request is too large. Send at most 1 MiB, or split it up."},
-	http.StatusRequestTimeout:        {Code: surveys.EMALFORMED, Message: "The request took too long to arrive."},
+	http.StatusNotFound:         {Code: surveys.ENOTFOUND, Message: "There is nothing at this address."},
+	http.StatusMethodNotAllowed: {Code: surveys.ENOTFOUND, Message: "There is nothing at this address for this method."},
+	http.StatusRequestTimeout:   {Code: surveys.EMALFORMED, Message: "The request took too long to arrive."},
 }
 
 // isWebPage reports whether the request is for a page people read, rather
@@ -52,7 +52,14 @@ type errorBody struct {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		if mapped, ok := fiberErrors[fe.Code]; ok {
+		if fe.Code == http.StatusRequestEntityTooLarge {
+			// Say the limit of the route that refused it.
+			limit := s.bodyLimit
+			if isImport(c.Method(), c.OriginalURL()) {
+				limit = s.importLimit
+			}
+			err = surveys.Errorf(surveys.ETOOLARGE, "The request is too large. Send at most %s, or split it up.", formatBytes(limit))
+		} else if mapped, ok := fiberErrors[fe.Code]; ok {
 			err = mapped
 		} else if fe.Code < 500 {
 			err = &surveys.Error{Code: surveys.EMALFORMED, Message: fe.Message}
@@ -76,4 +83,15 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return s.message(c, status, lang, "page.error.title", []string{s.tr.T(lang, "page.error.text")}, nil)
 	}
 	return c.Status(status).JSON(errorBody{Error: surveys.ErrorMessage(err), Fields: surveys.ErrorFields(err)})
+}
+
+// formatBytes writes a size as people read it: 1 MiB, 32 MiB, 512 KiB.
+func formatBytes(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

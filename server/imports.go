@@ -17,7 +17,10 @@ const DefaultImportLimit = 32 << 20
 // isImport reports whether a request uploads an import file, the one kind
 // of request allowed past the ordinary body limit.
 func isImport(method, uri string) bool {
-	path, _, _ := strings.Cut(uri, "?")
+	// Fiber routes are neither case-sensitive nor strict about a final
+	// slash, so neither is this.
+	path, _, _ := strings.Cut(strings.ToLower(uri), "?")
+	path = strings.TrimSuffix(path, "/")
 	return method == fiber.MethodPost && strings.HasPrefix(path, "/api/v1/surveys/") && strings.HasSuffix(path, "/imports")
 }
 

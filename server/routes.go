@@ -53,6 +53,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	app.Post("/login", s.staffPages, signInLimit, s.checkForm, s.signIn)
 	app.Post("/logout", s.staffPages, s.checkForm, s.signOut)
 	app.Get("/dashboard", s.staffPages, s.requireSession, s.dashboard)
+	app.Get("/dashboard/s/:slug/enter", s.staffPages, s.requireSession, s.entryPage)
+	app.Post("/dashboard/s/:slug/enter", s.staffPages, postLimit, s.checkForm, s.requireSession, s.enterResponse)
 
 	// Twilio's webhooks (signature-checked).
 	app.Post("/sms/twilio", s.smsInbound)

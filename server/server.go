@@ -56,6 +56,8 @@ type Server struct {
 	public  string
 	zone    *time.Location
 	sms     SMSConfig
+
+	bodyLimit, importLimit int
 }
 
 // DefaultBodyLimit is the largest request body accepted unless configured.
@@ -110,7 +112,8 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger, tr: tr, pages: pages, formKey: cfg.FormKey,
-		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location, sms: cfg.SMS}
+		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location, sms: cfg.SMS,
+		bodyLimit: cfg.BodyLimit, importLimit: cfg.ImportLimit}
 	app := fiber.New(fiber.Config{
 		AppName:               "Voices",
 		BodyLimit:             cfg.BodyLimit,

@@ -106,7 +106,7 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }
 
-type dashboardSurvey struct{ Title, Href, Status, Closes string }
+type dashboardSurvey struct{ Title, Href, Enter, Status, Closes string }
 
 // dashboard lists the consultations a signed-in user works on.
 func (s *Server) dashboard(c *fiber.Ctx) error {
@@ -124,6 +124,9 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		row := dashboardSurvey{Title: sv.Title.In(lang, sv.DefaultLanguage()), Status: s.tr.T(lang, "dashboard.status."+string(sv.Status))}
 		if sv.Status != surveys.StatusDraft {
 			row.Href = base(sv)
+		}
+		if sv.CheckOpen(s.svc.Clock()) == nil {
+			row.Enter = "/dashboard" + base(sv) + "/enter"
 		}
 		if sv.ClosesAt != nil {
 			row.Closes = s.formatDate(lang, *sv.ClosesAt)

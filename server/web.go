@@ -38,6 +38,20 @@ var cssPath = func() string {
 	return fmt.Sprintf("/static/voices-%x.css", sum[:4])
 }()
 
+// templateFuncs are the functions templates may call.
+var templateFuncs = template.FuncMap{
+	// withField passes a page and one of its fields to a sub-template.
+	"withField": func(p *page, f *field) struct {
+		*page
+		Field *field
+	} {
+		return struct {
+			*page
+			Field *field
+		}{p, f}
+	},
+}
+
 // parseTemplates builds one template set per page: the layout plus the page.
 func parseTemplates() (map[string]*template.Template, error) {
 	pages, err := fs.Glob(templateFiles, "templates/*.html")
@@ -50,7 +64,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", p)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", p)
 		if err != nil {
 			return nil, err
 		}

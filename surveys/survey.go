@@ -198,6 +198,7 @@ func (q *Question) IsChoice() bool {
 var reservedColumns = []string{
 	"id", "reference", "submitted_at", "channel", "language", "entered_by", "mode",
 	"interpreter_language", "interpreter", "consent_confirmed", "organisation", "user",
+	"form_id", // the paper form's number, in imports
 }
 
 var (
