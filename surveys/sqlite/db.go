@@ -57,7 +57,7 @@ const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=fo
 // migrations not yet applied.
 func Open(ctx context.Context, path string) (*DB, error) {
 	name := "file:" + (&url.URL{Path: path}).EscapedPath()
-	write, err := sql.Open("sqlite", name+"?"+pragmas+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", name+"?"+pragmas+"&_txlock=immediate&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, err
 	}

@@ -28,14 +28,50 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 	return nil
 }
 
-// insertResponse writes a response with its answers and equality answers
-// in tx, and claims its draft if it has one.
+// insertResponse writes one response with everything it holds in tx.
 func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64, error) {
-	m := r.Mediation
-	res, err := tx.ExecContext(ctx, `INSERT INTO responses (survey_id, reference, submitted_at, channel, language,
+	w := &responseWriter{ctx: ctx, tx: tx}
+	id, err := w.write(r)
+	return id, errors.Join(err, w.close(err == nil))
+}
+
+// responseWriter writes responses in a transaction. Its statements are
+// prepared once and answers from many responses share multi-row INSERTs,
+// so a batch of imported responses costs little more than its rows.
+type responseWriter struct {
+	ctx                        context.Context
+	tx                         *sql.Tx
+	insert, equality, original *sql.Stmt
+	answers                    strings.Builder
+	args                       []any
+}
+
+// answersPerInsert bounds one INSERT's rows: 4 parameters each must stay
+// under SQLite's limit of 32,766 bound parameters.
+const answersPerInsert = 1000
+
+func (w *responseWriter) prepare(stmt **sql.Stmt, query string) (*sql.Stmt, error) {
+	if *stmt == nil {
+		s, err := w.tx.PrepareContext(w.ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		*stmt = s
+	}
+	return *stmt, nil
+}
+
+// write inserts a response, its originals and equality answers, claims its
+// draft, and queues its answers (written by the next flush or close).
+func (w *responseWriter) write(r *surveys.Response) (int64, error) {
+	insert, err := w.prepare(&w.insert, `INSERT INTO responses (survey_id, reference, submitted_at, channel, language,
 		entered_by, mode, interpreter_language, interpreter, consent_confirmed, organisation_id, user_id, import_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.SurveyID, r.Reference, formatTime(r.SubmittedAt), r.Channel, r.Language,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	m := r.Mediation
+	res, err := insert.ExecContext(w.ctx, r.SurveyID, r.Reference, formatTime(r.SubmittedAt), r.Channel, r.Language,
 		m.EnteredBy, nullString(m.Mode), nullString(m.InterpreterLanguage), nullString(m.Interpreter),
 		m.ConsentConfirmed, nullInt(m.OrganisationID), nullInt(m.UserID), nullString(r.ImportKey))
 	if isUnique(err, "responses.reference") {
@@ -48,17 +84,32 @@ func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64
 	if err != nil {
 		return 0, err
 	}
-	if err := insertAnswers(ctx, tx, id, r.Answers); err != nil {
-		return 0, err
+	for _, a := range r.Answers {
+		for pos, v := range a.Values {
+			if len(w.args) == 0 {
+				w.answers.WriteString("INSERT INTO answers (response_id, question_key, position, value) VALUES (?, ?, ?, ?)")
+			} else {
+				w.answers.WriteString(", (?, ?, ?, ?)")
+			}
+			w.args = append(w.args, id, a.Key, pos, v)
+			if len(w.args) == 4*answersPerInsert {
+				if err := w.flush(); err != nil {
+					return 0, err
+				}
+			}
+		}
 	}
 	for key, o := range r.Originals {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answer_originals (response_id, question_key, language, text) VALUES (?, ?, ?, ?)`,
-			id, key, o.Language, o.Text); err != nil {
+		st, err := w.prepare(&w.original, `INSERT INTO answer_originals (response_id, question_key, language, text) VALUES (?, ?, ?, ?)`)
+		if err == nil {
+			_, err = st.ExecContext(w.ctx, id, key, o.Language, o.Text)
+		}
+		if err != nil {
 			return 0, err
 		}
 	}
 	if r.Draft != nil {
-		if err := claimDraft(ctx, tx, r.Draft); err != nil {
+		if err := claimDraft(w.ctx, w.tx, r.Draft); err != nil {
 			return 0, err
 		}
 	}
@@ -67,49 +118,41 @@ func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64
 		for _, c := range surveys.EqualityColumns {
 			args = append(args, nullString(r.Equality[c]))
 		}
-		if _, err := tx.ExecContext(ctx, equalityInsert, args...); err != nil {
+		st, err := w.prepare(&w.equality, equalityInsert)
+		if err == nil {
+			_, err = st.ExecContext(w.ctx, args...)
+		}
+		if err != nil {
 			return 0, err
 		}
 	}
 	return id, nil
 }
 
-// answersPerInsert bounds one INSERT's rows: 4 parameters each must stay
-// under SQLite's limit of 32,766 bound parameters.
-const answersPerInsert = 1000
-
-// insertAnswers writes answer values with multi-row INSERTs: a round trip
+// flush writes the queued answers in one multi-row INSERT: a round trip
 // per value would dominate the cost of a submission.
-func insertAnswers(ctx context.Context, tx *sql.Tx, responseID int64, answers []surveys.Answer) error {
-	var (
-		q    strings.Builder
-		args []any
-	)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, q.String(), args...)
-		q.Reset()
-		args = args[:0]
-		return err
+func (w *responseWriter) flush() error {
+	if len(w.args) == 0 {
+		return nil
 	}
-	for _, a := range answers {
-		for pos, v := range a.Values {
-			if len(args) == 0 {
-				q.WriteString("INSERT INTO answers (response_id, question_key, position, value) VALUES (?, ?, ?, ?)")
-			} else {
-				q.WriteString(", (?, ?, ?, ?)")
-			}
-			args = append(args, responseID, a.Key, pos, v)
-			if len(args) == 4*answersPerInsert {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+	_, err := w.tx.ExecContext(w.ctx, w.answers.String(), w.args...)
+	w.answers.Reset()
+	w.args = w.args[:0]
+	return err
+}
+
+// close writes what is queued (when ok) and closes the statements.
+func (w *responseWriter) close(ok bool) error {
+	var err error
+	if ok {
+		err = w.flush()
+	}
+	for _, st := range []*sql.Stmt{w.insert, w.equality, w.original} {
+		if st != nil {
+			err = errors.Join(err, st.Close())
 		}
 	}
-	return flush()
+	return err
 }
 
 // responseQuery selects responses with their organisation and equality
@@ -304,12 +347,14 @@ func (db *DB) ImportResponses(ctx context.Context, rs []*surveys.Response, newRe
 	duplicate := make([]bool, len(rs))
 	for start := 0; start < len(rs); start += importBatch {
 		end := min(start+importBatch, len(rs))
-		_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+		_, err := inTx(ctx, db.write, func(tx *sql.Tx) (_ struct{}, err error) {
 			exists, err := tx.PrepareContext(ctx, `SELECT COUNT(*) FROM responses WHERE survey_id = ? AND import_key = ?`)
 			if err != nil {
 				return struct{}{}, err
 			}
 			defer exists.Close()
+			w := &responseWriter{ctx: ctx, tx: tx}
+			defer func() { err = errors.Join(err, w.close(err == nil)) }()
 			for i := start; i < end; i++ {
 				r := rs[i]
 				var n int
@@ -321,7 +366,7 @@ func (db *DB) ImportResponses(ctx context.Context, rs []*surveys.Response, newRe
 					continue
 				}
 				for tries := 0; ; tries++ {
-					r.ID, err = insertResponse(ctx, tx, r)
+					r.ID, err = w.write(r)
 					if !errors.Is(err, surveys.ErrReferenceTaken) || tries == 10 {
 						break
 					}
