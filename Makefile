@@ -18,3 +18,4 @@ build:
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./surveys/sqlite/
 	go test -run '^$$' -bench 'Submit|Render|InboundSMS' -benchmem ./server/
+	go test -run '^$$' -bench Import50000 -benchtime 1x -benchmem ./server/
