@@ -36,14 +36,8 @@ var mediationColumns = []string{"entered_by", "mode", "interpreter_language", "i
 // equality answers, then the mediation record.
 func ImportColumns(s *surveys.Survey) []string {
 	cols := []string{ColumnFormID, ColumnLang}
-	for _, q := range s.Questions {
-		cols = append(cols, q.Key)
-		if q.Other {
-			cols = append(cols, surveys.OtherKey(q.Key))
-		}
-		if q.Type == surveys.TypeText || q.Type == surveys.TypeLongText {
-			cols = append(cols, q.Key+surveys.OriginalSuffix, q.Key+surveys.OriginalLanguageSuffix)
-		}
+	for i := range s.Questions {
+		cols = append(cols, s.Questions[i].Columns()...)
 	}
 	if s.EqualityMonitoring {
 		for _, c := range surveys.EqualityColumns {

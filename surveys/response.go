@@ -103,6 +103,20 @@ const (
 	OriginalLanguageSuffix = "_original_language"
 )
 
+// Columns are the columns a question takes in a spreadsheet of responses
+// (exports and import files alike): its answer, its "Other" text, and for
+// free text the person's own words and their language.
+func (q *Question) Columns() []string {
+	cols := []string{q.Key}
+	if q.Other {
+		cols = append(cols, OtherKey(q.Key))
+	}
+	if isFreeText(q.Type) {
+		cols = append(cols, q.Key+OriginalSuffix, q.Key+OriginalLanguageSuffix)
+	}
+	return cols
+}
+
 // Answer is the answer to one question (or the "Other" text of one).
 type Answer struct {
 	Key    string

@@ -67,14 +67,8 @@ func Responses(ctx context.Context, store surveys.Store, s *surveys.Survey, f su
 // question key (and its "_other" text), then the equality fields.
 func Columns(s *surveys.Survey) []string {
 	cols := []string{"reference", "submitted_at", "channel", "language", "entered_by", "mode", "interpreter_language", "interpreter", "organisation"}
-	for _, q := range s.Questions {
-		cols = append(cols, q.Key)
-		if q.Other {
-			cols = append(cols, surveys.OtherKey(q.Key))
-		}
-		if q.Type == surveys.TypeText || q.Type == surveys.TypeLongText {
-			cols = append(cols, q.Key+surveys.OriginalSuffix, q.Key+surveys.OriginalLanguageSuffix)
-		}
+	for i := range s.Questions {
+		cols = append(cols, s.Questions[i].Columns()...)
 	}
 	if s.EqualityMonitoring {
 		for _, c := range surveys.EqualityColumns {
