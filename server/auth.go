@@ -25,8 +25,15 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Locals(userKey, u)
+	setUser(c, u)
 	return c.Next()
+}
+
+// setUser makes u the request's user: for the handlers, and for the
+// audit log, which the Service writes with the actor in the context.
+func setUser(c *fiber.Ctx, u *surveys.User) {
+	c.Locals(userKey, u)
+	c.SetUserContext(surveys.WithActor(c.UserContext(), surveys.Actor{User: u}))
 }
 
 // currentUser is the signed-in user, or nil.

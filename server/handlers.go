@@ -221,6 +221,9 @@ func (s *Server) exportResponses(format string) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if err := s.svc.RecordExport(c.UserContext(), sv, format, f); err != nil {
+			return err // an export that cannot be recorded does not happen
+		}
 		c.Set(fiber.HeaderContentType, export.ContentType(format))
 		c.Attachment(fmt.Sprintf("%s-responses.%s", sv.Slug, format))
 		c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
@@ -234,4 +237,18 @@ func (s *Server) exportResponses(format string) fiber.Handler {
 		})
 		return nil
 	}
+}
+
+// auditLog returns the audit log to administrators, newest first;
+// ?before=<id> pages back.
+func (s *Server) auditLog(c *fiber.Ctx) error {
+	before, limit := int64(c.QueryInt("before")), c.QueryInt("limit")
+	list, err := s.svc.AuditLog(c.UserContext(), currentUser(c), before, limit)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []*surveys.AuditEvent{}
+	}
+	return c.JSON(fiber.Map{"events": list})
 }

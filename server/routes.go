@@ -77,6 +77,7 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Post("/surveys/:slug/imports", s.signedIn, s.importResponses)
 	api.Get("/surveys/:slug/sms", s.officer, s.smsPreview)
 	api.Post("/surveys/:slug/sms/invitations", s.officer, s.smsInvite)
+	api.Get("/audit", s.auditLog)
 	api.Get("/translations", s.listTranslations)
 	api.Get("/translations/:lang", s.getTranslations)
 	api.Put("/translations/:lang", s.officer, s.replaceTranslations)

@@ -26,7 +26,7 @@ func (s *Server) staffPages(c *fiber.Ctx) error {
 		u, err := s.svc.SessionUser(c.UserContext(), token)
 		switch {
 		case err == nil:
-			c.Locals(userKey, u)
+			setUser(c, u)
 		case surveys.ErrorCode(err) == surveys.EUNAUTHORIZED:
 			s.clearSession(c) // ended or unknown: forget it
 		default:

@@ -99,6 +99,8 @@ func (svc *Service) Import(ctx context.Context, s *Survey, u *User, rows []Impor
 			result.Accepted++
 		}
 	}
+	svc.audit(WithActor(ctx, Actor{User: u}), AuditImport, "survey:"+s.Slug,
+		fmt.Sprintf("%d accepted, %d duplicates, %d rejected", result.Accepted, result.Duplicates, len(result.Rejected)))
 	return result, nil
 }
 

@@ -36,6 +36,7 @@ func (svc *Service) CreateSurvey(ctx context.Context, definition []byte) (*Surve
 	if err := svc.Store.CreateSurvey(ctx, s); err != nil {
 		return nil, err
 	}
+	svc.audit(ctx, AuditSurveyCreate, "survey:"+s.Slug, "")
 	return s, nil
 }
 
@@ -63,6 +64,7 @@ func (svc *Service) ReplaceSurvey(ctx context.Context, slug string, definition [
 	if err != nil {
 		return nil, err
 	}
+	svc.audit(ctx, AuditSurveyReplace, "survey:"+s.Slug, "")
 	return s, nil
 }
 
@@ -130,7 +132,11 @@ func (svc *Service) SetStatus(ctx context.Context, slug string, status Status) e
 	default:
 		return Errorf(EINVALID, "Status must be draft, open or closed.")
 	}
-	return svc.Store.SetSurveyStatus(ctx, slug, status)
+	if err := svc.Store.SetSurveyStatus(ctx, slug, status); err != nil {
+		return err
+	}
+	svc.audit(ctx, AuditSurveyStatus, "survey:"+slug, string(status))
+	return nil
 }
 
 // Submit checks a submission and stores it as a response to the survey at
@@ -161,6 +167,9 @@ func (svc *Service) Submit(ctx context.Context, slug string, sub *Submission) (*
 		}
 		return svc.Store.CreateResponse(ctx, r)
 	})
+	if err == nil && r.Mediation.EnteredBy != EnteredBySelf {
+		svc.audit(ctx, AuditEnteredFor, "response:"+r.Reference, "survey:"+s.Slug+" "+r.Mediation.EnteredBy)
+	}
 	return r, err
 }
 
@@ -173,7 +182,12 @@ func (svc *Service) AddUser(ctx context.Context, u *NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return svc.Store.CreateUser(ctx, u, hash)
+	added, err := svc.Store.CreateUser(ctx, u, hash)
+	if err != nil {
+		return nil, err
+	}
+	svc.audit(ctx, AuditUserAdd, "user:"+added.Email, string(added.Role))
+	return added, nil
 }
 
 // CreateToken makes a new API token for the user with email. The token is
@@ -190,6 +204,7 @@ func (svc *Service) CreateToken(ctx context.Context, email string) (string, erro
 	if err := svc.Store.CreateToken(ctx, u.ID, hash); err != nil {
 		return "", err
 	}
+	svc.audit(ctx, AuditTokenCreate, "user:"+u.Email, "")
 	return token, nil
 }
 

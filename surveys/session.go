@@ -66,12 +66,14 @@ func (svc *Service) SignIn(ctx context.Context, email, password string) (string,
 	c, err := svc.Store.Credentials(ctx, email)
 	if ErrorCode(err) == ENOTFOUND {
 		CheckPassword(dummyHash, password)
+		svc.audit(ctx, AuditSignInFailed, "user:"+email, "no such user")
 		return "", nil, ErrSignIn
 	}
 	if err != nil {
 		return "", nil, err
 	}
 	if now.Before(c.LockedUntil) {
+		svc.audit(ctx, AuditSignInFailed, "user:"+c.User.Email, "account locked")
 		return "", nil, &Error{Code: EFORBIDDEN, Message: "There have been too many wrong passwords for this account, so it is locked for a while.",
 			Fields: map[string]string{"email": "wait " + waitText(c.LockedUntil.Sub(now)) + " and try again, or ask an administrator to reset your password"}}
 	}
@@ -83,6 +85,11 @@ func (svc *Service) SignIn(ctx context.Context, email, password string) (string,
 		if err := svc.Store.RecordSignInFailure(ctx, c.User.ID, failures, locked); err != nil {
 			return "", nil, err
 		}
+		detail := "wrong password"
+		if !locked.IsZero() {
+			detail += "; account locked"
+		}
+		svc.audit(ctx, AuditSignInFailed, "user:"+c.User.Email, detail)
 		return "", nil, ErrSignIn
 	}
 	token, hash, err := NewToken()
@@ -92,6 +99,7 @@ func (svc *Service) SignIn(ctx context.Context, email, password string) (string,
 	if err := svc.Store.CreateSession(ctx, c.User.ID, hash, now, now.Add(SessionIdle)); err != nil {
 		return "", nil, err
 	}
+	svc.audit(WithActor(ctx, Actor{User: c.User}), AuditSignIn, "user:"+c.User.Email, "")
 	return token, c.User, nil
 }
 

@@ -14,6 +14,7 @@ type Store interface {
 	SMSStore
 	ImportStore
 	SessionStore
+	AuditStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

@@ -62,7 +62,8 @@ var errUsage = errors.New("usage")
 
 // run runs the command in args and returns the exit status.
 func run(ctx context.Context, args []string, sys stdio) int {
-	err := dispatch(ctx, args, sys)
+	// What the command line changes is recorded in the audit log as "cli".
+	err := dispatch(surveys.WithActor(ctx, surveys.Actor{Name: "cli"}), args, sys)
 	switch {
 	case err == nil:
 		return 0
@@ -418,6 +419,9 @@ func exportCmd(ctx context.Context, args []string, sys stdio) error {
 	defer db.Close()
 	s, err := db.Survey(ctx, *slug)
 	if err != nil {
+		return err
+	}
+	if err := (&surveys.Service{Store: db}).RecordExport(ctx, s, *format, surveys.ResponseFilter{}); err != nil {
 		return err
 	}
 	if *out == "" {

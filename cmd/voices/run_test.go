@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/voices-uk/voices/channels/twiliotest"
+	"github.com/voices-uk/voices/surveys/sqlite"
 )
 
 // cli runs voices in-process with args and returns the exit status and
@@ -351,5 +352,36 @@ func TestServeSMSNeedsSender(t *testing.T) {
 	code, _, errOut := cli(t, "", map[string]string{"TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "secret"}, "serve", "--db", db, "--addr", "127.0.0.1:0")
 	if code != 2 || !strings.Contains(errOut, "--sms-from") {
 		t.Errorf("serve with Twilio but no sender: got %d %q, want 2 naming --sms-from", code, errOut)
+	}
+}
+
+// What the command line changes is in the audit log as "cli".
+func TestCLIAudit(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "voices.db")
+	file := filepath.Join(dir, "libraries.yaml")
+	os.WriteFile(file, []byte(surveyYAML), 0o600)
+	if code, _, errOut := cli(t, "", nil, "survey", "import", "--db", db, file); code != 0 {
+		t.Fatalf("survey import: %d %s", code, errOut)
+	}
+	if code, _, errOut := cli(t, "", nil, "export", "--db", db, "--survey", "libraries"); code != 0 {
+		t.Fatalf("export: %d %s", code, errOut)
+	}
+	store, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	events, err := store.AuditLog(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Actor+" "+e.Action+" "+e.Target)
+	}
+	want := []string{"cli export survey:libraries", "cli survey.create survey:libraries"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("audit log: got %v, want %v", got, want)
 	}
 }

@@ -156,3 +156,37 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, 
 	}
 	return res.RowsAffected()
 }
+
+// RecordAudit adds an event to the audit log.
+func (db *DB) RecordAudit(ctx context.Context, e *surveys.AuditEvent) error {
+	res, err := db.write.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		formatTime(e.At), nullInt(e.UserID), e.Actor, e.Action, e.Target, e.Detail)
+	if err != nil {
+		return err
+	}
+	e.ID, err = res.LastInsertId()
+	return err
+}
+
+// AuditLog returns events newest first.
+func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]*surveys.AuditEvent, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), actor, action, target, detail FROM audit_log
+		WHERE ? = 0 OR id < ? ORDER BY id DESC LIMIT ?`, before, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*surveys.AuditEvent
+	for rows.Next() {
+		var (
+			e  surveys.AuditEvent
+			at string
+		)
+		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		list = append(list, &e)
+	}
+	return list, rows.Err()
+}
