@@ -120,26 +120,30 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, hash []byte, now,
 	return err
 }
 
-// SessionUser returns a session's user and moves its expiry on.
+// SessionUser returns a session's user and moves its expiry on. Every
+// signed-in page view comes here, so the session is read on the read pool
+// and written only when its expiry would move by a minute or more: not a
+// durable commit per page.
 func (db *DB) SessionUser(ctx context.Context, hash []byte, now, expires time.Time, max time.Duration) (*surveys.User, error) {
-	return inTx(ctx, db.write, func(tx *sql.Tx) (*surveys.User, error) {
-		var created string
-		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, formatTime(now)).Scan(&created)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue.")
-		}
-		if err != nil {
+	var created, until string
+	err := db.read.QueryRowContext(ctx, `SELECT created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+		hash, formatTime(now)).Scan(&created, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if limit := parseTime(created).Add(max); expires.After(limit) {
+		expires = limit
+	}
+	if expires.Sub(parseTime(until)) >= time.Minute {
+		if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET expires_at = ? WHERE token_hash = ?`, formatTime(expires), hash); err != nil {
 			return nil, err
 		}
-		if limit := parseTime(created).Add(max); expires.After(limit) {
-			expires = limit
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET expires_at = ? WHERE token_hash = ?`, formatTime(expires), hash); err != nil {
-			return nil, err
-		}
-		return scanUser(tx.QueryRowContext(ctx, userColumns+` JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?`, hash),
-			surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue."))
-	})
+	}
+	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?`, hash),
+		surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue."))
 }
 
 // DeleteSession ends a session.
