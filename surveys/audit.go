@@ -23,6 +23,7 @@ const (
 	AuditSurveyReplace = "survey.replace"
 	AuditSurveyStatus  = "survey.status"
 	AuditEnteredFor    = "response.entered_for"
+	AuditCorrection    = "response.correct"
 	AuditImport        = "import"
 	AuditExport        = "export"
 	AuditUserAdd       = "user.add"

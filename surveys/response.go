@@ -162,7 +162,16 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 		fields.add("channel", "%q is not a channel Voices knows", r.Channel)
 	}
 	checkMediation(&r.Mediation, sub.EnteredFor, fields)
+	s.checkAnswers(sub, r, fields)
+	if err := fields.err("Some answers need to be changed. Check each one listed."); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
 
+// checkAnswers checks sub's answers, original words and equality answers,
+// and puts them in r. It is shared by new responses and corrections.
+func (s *Survey) checkAnswers(sub *Submission, r *Response, fields fieldErrors) {
 	// Normalise every answer first, so that show_if sees the canonical values.
 	given := map[string][]string{}
 	for key, raw := range sub.Answers {
@@ -234,10 +243,6 @@ func (s *Survey) CheckSubmission(sub *Submission) (*Response, error) {
 			r.Equality = eq
 		}
 	}
-	if err := fields.err("Some answers need to be changed. Check each one listed."); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // checkOriginals checks the person's own words given beside translated
