@@ -171,3 +171,25 @@ func scalar(raw json.RawMessage) (string, bool) {
 	}
 	return "", false
 }
+
+// correctionBody is the JSON of
+// POST /api/v1/surveys/{slug}/responses/{reference}/corrections: the
+// response's answers as they should be (all of them, as in a submission)
+// and why they are corrected.
+type correctionBody struct {
+	Answers   map[string]json.RawMessage  `json:"answers"`
+	Equality  map[string]json.RawMessage  `json:"equality"`
+	Originals map[string]surveys.Original `json:"originals"`
+	Reason    string                      `json:"reason"`
+}
+
+// DecodeCorrection reads a correction: the corrected answers and the reason.
+func DecodeCorrection(body []byte) (*surveys.Submission, string, error) {
+	var b correctionBody
+	if err := decodeJSON(body, &b, ""); err != nil {
+		return nil, "", err
+	}
+	sb := submissionBody{Answers: b.Answers, Equality: b.Equality, Originals: b.Originals}
+	sub, err := sb.submission(nil, surveys.Mediation{})
+	return sub, b.Reason, err
+}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/voices-uk/voices/surveys"
@@ -24,6 +26,12 @@ type entryQuestion struct {
 type entrySelect struct {
 	ID, Label, Error string
 	Groups           []entryGroup
+	WriteIn          *field // the person's own words, for answers that ask for them
+}
+
+// entryCorrection is set when the form corrects a stored response.
+type entryCorrection struct {
+	Reference, Reason string
 }
 
 type entryGroup struct {
@@ -37,6 +45,8 @@ type entryData struct {
 	Equality                         []entrySelect
 	Mode                             *field
 	InterpLang, Interpreter, Consent *field
+	Correction                       *entryCorrection
+	Reason                           *field
 }
 
 // entrySurvey loads the survey of an entry page. When it is not open it
@@ -58,17 +68,21 @@ func (s *Server) entryPage(c *fiber.Ctx) error {
 	if sv == nil {
 		return err
 	}
-	return s.renderEntry(c, fiber.StatusOK, sv, &surveys.Submission{Answers: map[string][]string{}, Equality: map[string]string{}}, nil)
+	return s.renderEntry(c, fiber.StatusOK, sv, &surveys.Submission{Answers: map[string][]string{}, Equality: map[string]string{}}, nil, nil)
 }
 
 // renderEntry shows the form with sub's values and the problems in fields
 // (as CheckSubmission names them).
-func (s *Server) renderEntry(c *fiber.Ctx, status int, sv *surveys.Survey, sub *surveys.Submission, fields map[string]string) error {
+func (s *Server) renderEntry(c *fiber.Ctx, status int, sv *surveys.Survey, sub *surveys.Submission, fields map[string]string, corr *entryCorrection) error {
 	lang := c.Locals(langKey).(string)
 	T := func(k string, args ...any) string { return s.tr.T(lang, k, args...) }
 	d := &surveys.Draft{Answers: sub.Answers, Equality: sub.Equality}
-	data := entryData{Survey: sv.Title.In(lang, sv.DefaultLanguage())}
+	data := entryData{Survey: sv.Title.In(lang, sv.DefaultLanguage()), Correction: corr}
 	p := &page{Lang: lang, Title: T("entry.title", data.Survey)}
+	if corr != nil {
+		p.Title = T("correct.title", corr.Reference)
+		p.Back = "/dashboard" + base(sv) + "/r/" + url.PathEscape(corr.Reference)
+	}
 	// The summary names the question: on a long page, "select one" alone
 	// does not say where.
 	addError := func(id, label, msg string) {
@@ -113,6 +127,12 @@ func (s *Server) renderEntry(c *fiber.Ctx, status int, sv *surveys.Survey, sub *
 				g := &sel.Groups[len(sel.Groups)-1]
 				g.Options = append(g.Options, option{Value: o.ID, Label: label, Checked: sub.Equality[q.Key] == o.ID})
 			}
+			if q.HasWriteIn() {
+				other := surveys.OtherKey(q.Key)
+				sel.WriteIn = &field{ID: "equality_" + other, Name: "equality_" + other, Kind: "text",
+					Label: T("entry.equality_write_in", sel.Label), Value: sub.Equality[other], Error: fields["equality."+other]}
+				addError(sel.WriteIn.ID, sel.WriteIn.Label, sel.WriteIn.Error)
+			}
 			data.Equality = append(data.Equality, sel)
 		}
 	}
@@ -131,13 +151,20 @@ func (s *Server) renderEntry(c *fiber.Ctx, status int, sv *surveys.Survey, sub *
 		Hint: T("entry.interpreter_hint"), Value: m.Interpreter, Error: fields["mediation.interpreter"]}
 	data.Consent = &field{ID: "consent_confirmed", Name: "consent_confirmed", Kind: "checkbox", Label: T("entry.consent"),
 		Error: fields["mediation.consent_confirmed"], Options: []option{{ID: "consent_confirmed", Value: "yes", Label: T("entry.consent"), Checked: m.ConsentConfirmed}}}
-	for _, f := range []*field{data.Mode, data.InterpLang, data.Interpreter, data.Consent} {
-		addError(f.ID, f.Label, f.Error)
+	if corr != nil {
+		// How the response was given is not corrected; why it is corrected is asked.
+		data.Reason = &field{ID: "reason", Name: "reason", Kind: "textarea", Label: T("correct.reason"), Hint: T("correct.reason_hint"),
+			Value: corr.Reason, Error: fields["reason"]}
+		addError(data.Reason.ID, data.Reason.Label, data.Reason.Error)
+	} else {
+		for _, f := range []*field{data.Mode, data.InterpLang, data.Interpreter, data.Consent} {
+			addError(f.ID, f.Label, f.Error)
+		}
 	}
 	if len(p.Errors) == 0 && len(fields) > 0 {
 		// A problem with no field of its own on this page (e.g. language).
-		for k, msg := range fields {
-			p.Errors = append(p.Errors, summaryError{Href: "#main", Text: k + ": " + msg})
+		for _, k := range sortedKeys(fields) {
+			p.Errors = append(p.Errors, summaryError{Href: "#main", Text: k + ": " + fields[k]})
 		}
 	}
 	p.Data = data
@@ -152,11 +179,27 @@ func (s *Server) enterResponse(c *fiber.Ctx) error {
 		return err
 	}
 	u := currentUser(c)
-	sub := &surveys.Submission{Channel: surveys.ChannelAssisted, EnteredFor: u,
-		Answers: map[string][]string{}, Equality: map[string]string{}, Originals: map[string]surveys.Original{},
-		Mediation: surveys.Mediation{EnteredBy: u.Role.EntersAs(), Mode: c.FormValue("mode"),
-			InterpreterLanguage: c.FormValue("interpreter_language"), Interpreter: c.FormValue("interpreter"),
-			ConsentConfirmed: c.FormValue("consent_confirmed") == "yes"}}
+	sub := entrySubmission(c, sv)
+	sub.Channel, sub.EnteredFor = surveys.ChannelAssisted, u
+	sub.Mediation = surveys.Mediation{EnteredBy: u.Role.EntersAs(), Mode: c.FormValue("mode"),
+		InterpreterLanguage: c.FormValue("interpreter_language"), Interpreter: c.FormValue("interpreter"),
+		ConsentConfirmed: c.FormValue("consent_confirmed") == "yes"}
+	r, err := s.svc.Submit(c.UserContext(), sv.Slug, sub)
+	if surveys.ErrorCode(err) == surveys.EINVALID {
+		return s.renderEntry(c, fiber.StatusUnprocessableEntity, sv, sub, surveys.ErrorFields(err), nil)
+	}
+	if err != nil {
+		return err
+	}
+	lang := c.Locals(langKey).(string)
+	return s.render(c, fiber.StatusOK, "entered", &page{Lang: lang, Title: s.tr.T(lang, "entry.saved"),
+		Data: struct{ Reference, Again string }{r.Reference, c.Path()}})
+}
+
+// entrySubmission reads the answers, original words and equality answers
+// of the entry form (for a new response or a correction).
+func entrySubmission(c *fiber.Ctx, sv *surveys.Survey) *surveys.Submission {
+	sub := &surveys.Submission{Answers: map[string][]string{}, Equality: map[string]string{}, Originals: map[string]surveys.Original{}}
 	args := c.Request().PostArgs()
 	for i := range sv.Questions {
 		q := &sv.Questions[i]
@@ -173,19 +216,12 @@ func (s *Server) enterResponse(c *fiber.Ctx) error {
 	}
 	if sv.EqualityMonitoring {
 		for _, q := range surveys.EqualityQuestions {
-			if v := c.FormValue("equality_" + q.Key); v != "" {
-				sub.Equality[q.Key] = v
+			for _, key := range []string{q.Key, surveys.OtherKey(q.Key)} {
+				if v := c.FormValue("equality_" + key); v != "" {
+					sub.Equality[key] = v
+				}
 			}
 		}
 	}
-	r, err := s.svc.Submit(c.UserContext(), sv.Slug, sub)
-	if surveys.ErrorCode(err) == surveys.EINVALID {
-		return s.renderEntry(c, fiber.StatusUnprocessableEntity, sv, sub, surveys.ErrorFields(err))
-	}
-	if err != nil {
-		return err
-	}
-	lang := c.Locals(langKey).(string)
-	return s.render(c, fiber.StatusOK, "entered", &page{Lang: lang, Title: s.tr.T(lang, "entry.saved"),
-		Data: struct{ Reference, Again string }{r.Reference, c.Path()}})
+	return sub
 }

@@ -38,8 +38,11 @@ func TestEnterResponseForSomeone(t *testing.T) {
 		t.Fatalf("entry form before signing in: got %d %q, want a redirect to sign in", p.status, p.header.Get("Location"))
 	}
 	b.signIn("amina@example.org", signInPassword, "")
-	if p := b.get("/dashboard"); !strings.Contains(p.body, `href="`+enter+`"`) {
-		t.Errorf("dashboard: want a link to %s", enter)
+	if p := b.get("/dashboard"); !strings.Contains(p.body, `href="/dashboard`+base+`"`) {
+		t.Errorf("dashboard: want a link to /dashboard%s", base)
+	}
+	if p := b.get("/dashboard" + base); !strings.Contains(p.body, `href="`+enter+`"`) {
+		t.Errorf("survey's dashboard page: want a link to %s", enter)
 	}
 	p := b.get(enter)
 	for _, want := range []string{`name="visit"`, `name="likes"`, `name="likes_other"`, `name="comment_original"`, `name="comment_original_language"`,

@@ -80,6 +80,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		if status == http.StatusNotFound {
 			return s.message(c, status, lang, "page.not_found.title", []string{s.tr.T(lang, "page.not_found.text")}, nil)
 		}
+		if status < 500 && strings.HasPrefix(c.Path(), "/dashboard") {
+			// Signed-in staff get the reason, which says what to do.
+			return s.message(c, status, lang, "page.error.title", []string{surveys.ErrorMessage(err)}, &linkData{Href: "/dashboard", Text: s.tr.T(lang, "entry.dashboard")})
+		}
 		return s.message(c, status, lang, "page.error.title", []string{s.tr.T(lang, "page.error.text")}, nil)
 	}
 	return c.Status(status).JSON(errorBody{Error: surveys.ErrorMessage(err), Fields: surveys.ErrorFields(err)})

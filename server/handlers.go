@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -140,6 +142,18 @@ func responseFilter(c *fiber.Ctx) (surveys.ResponseFilter, error) {
 			fields["channel"] = fmt.Sprintf("%q is not a channel; use one of: web, api, sms, assisted, import", ch)
 		}
 	}
+	if e := c.Query("entered_by"); e != "" {
+		f.EnteredBy = e
+		if !slices.Contains(enteredByValues, e) {
+			fields["entered_by"] = fmt.Sprintf("%q is not a way of entering responses; use one of: %s", e, strings.Join(enteredByValues, ", "))
+		}
+	}
+	if l := c.Query("language"); l != "" {
+		f.Language = l
+		if !surveys.IsLanguageCode(l) {
+			fields["language"] = "must be a language code such as en or ur"
+		}
+	}
 	parseTime := func(name string, dst *time.Time) {
 		v := c.Query(name)
 		if v == "" {
@@ -251,4 +265,38 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 		list = []*surveys.AuditEvent{}
 	}
 	return c.JSON(fiber.Map{"events": list})
+}
+
+// getResponse returns one response the user may see.
+func (s *Server) getResponse(c *fiber.Ctx) error {
+	sv, r, err := s.visibleResponse(c)
+	if err != nil {
+		return err
+	}
+	corrections, err := s.store.Corrections(c.UserContext(), r.ID)
+	if err != nil {
+		return err
+	}
+	if corrections == nil {
+		corrections = []*surveys.Correction{}
+	}
+	return c.JSON(fiber.Map{"response": export.JSON(sv, r), "corrections": corrections})
+}
+
+// correctResponseAPI records a correction to a response the user may see.
+func (s *Server) correctResponseAPI(c *fiber.Ctx) error {
+	sv, r, err := s.visibleResponse(c)
+	if err != nil {
+		return err
+	}
+	sub, reason, err := channels.DecodeCorrection(c.Body())
+	if err != nil {
+		return err
+	}
+	sub.Channel, sub.Mediation = r.Channel, r.Mediation
+	corrected, err := s.svc.CorrectResponse(c.UserContext(), sv, currentUser(c), r.Reference, sub, reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"response": export.JSON(sv, corrected)})
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/voices-uk/voices/surveys"
 )
 
 // signInsPerMinute limits sign-in attempts from one IP address, on top of
@@ -52,9 +54,29 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	app.Get("/login", s.staffPages, s.loginPage)
 	app.Post("/login", s.staffPages, signInLimit, s.checkForm, s.signIn)
 	app.Post("/logout", s.staffPages, s.checkForm, s.signOut)
-	app.Get("/dashboard", s.staffPages, s.requireSession, s.dashboard)
-	app.Get("/dashboard/s/:slug/enter", s.staffPages, s.requireSession, s.entryPage)
-	app.Post("/dashboard/s/:slug/enter", s.staffPages, postLimit, s.checkForm, s.requireSession, s.enterResponse)
+	app.Get(progressScriptPath, s.progressScript)
+	staff := app.Group("/dashboard", s.staffPages, postLimit, s.checkForm, s.requireSession)
+	staff.Get("", s.dashboard)
+	staff.Get("/surveys/new", s.officerPage, s.newSurveyPage)
+	staff.Post("/surveys", s.officerPage, s.createSurveyPage)
+	staff.Get("/s/:slug", s.surveyDashboard)
+	staff.Get("/s/:slug/edit", s.officerPage, s.editSurveyPage)
+	staff.Post("/s/:slug/edit", s.officerPage, s.replaceSurveyPage)
+	staff.Post("/s/:slug/open", s.officerPage, s.setSurveyStatus(surveys.StatusOpen))
+	staff.Post("/s/:slug/close", s.officerPage, s.setSurveyStatus(surveys.StatusClosed))
+	staff.Get("/s/:slug/enter", s.entryPage)
+	staff.Post("/s/:slug/enter", s.enterResponse)
+	staff.Get("/s/:slug/responses.csv", s.exportResponses("csv"))
+	staff.Get("/s/:slug/responses.json", s.exportResponses("json"))
+	staff.Get("/s/:slug/responses.xlsx", s.exportResponses("xlsx"))
+	staff.Get("/s/:slug/r/:ref", s.responseDetail)
+	staff.Get("/s/:slug/r/:ref/correct", s.correctionPage)
+	staff.Post("/s/:slug/r/:ref/correct", s.correctResponse)
+	staff.Get("/s/:slug/import", s.importPage)
+	staff.Post("/s/:slug/import", s.uploadImport)
+	staff.Get("/s/:slug/import/template.csv", s.importTemplate)
+	staff.Get("/imports/:id.json", s.importStatus)
+	staff.Get("/imports/:id", s.importReport)
 
 	// Twilio's webhooks (signature-checked).
 	app.Post("/sms/twilio", s.smsInbound)
@@ -70,6 +92,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Post("/surveys/:slug/close", s.officer, s.setStatus("closed"))
 	api.Post("/surveys/:slug/responses", s.submitResponse)
 	api.Get("/surveys/:slug/responses", s.signedIn, s.listResponses)
+	api.Get("/surveys/:slug/responses/:ref", s.signedIn, s.getResponse)
+	api.Post("/surveys/:slug/responses/:ref/corrections", s.signedIn, s.correctResponseAPI)
 	api.Get("/surveys/:slug/responses.csv", s.signedIn, s.exportResponses("csv"))
 	api.Get("/surveys/:slug/responses.json", s.signedIn, s.exportResponses("json"))
 	api.Get("/surveys/:slug/responses.xlsx", s.signedIn, s.exportResponses("xlsx"))

@@ -58,6 +58,7 @@ type Server struct {
 	sms     SMSConfig
 
 	bodyLimit, importLimit int
+	imports                importJobs
 }
 
 // DefaultBodyLimit is the largest request body accepted unless configured.

@@ -105,38 +105,3 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 	s.clearSession(c)
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }
-
-type dashboardSurvey struct{ Title, Href, Enter, Status, Closes string }
-
-// dashboard lists the consultations a signed-in user works on.
-func (s *Server) dashboard(c *fiber.Ctx) error {
-	lang := c.Locals(langKey).(string)
-	u := currentUser(c)
-	list, err := s.store.Surveys(c.UserContext(), "")
-	if err != nil {
-		return err
-	}
-	var rows []dashboardSurvey
-	for _, sv := range list {
-		if sv.Status == surveys.StatusDraft && !u.Role.IsOfficer() {
-			continue // drafts are the officers' own until opened
-		}
-		row := dashboardSurvey{Title: sv.Title.In(lang, sv.DefaultLanguage()), Status: s.tr.T(lang, "dashboard.status."+string(sv.Status))}
-		if sv.Status != surveys.StatusDraft {
-			row.Href = base(sv)
-		}
-		if sv.CheckOpen(s.svc.Clock()) == nil {
-			row.Enter = "/dashboard" + base(sv) + "/enter"
-		}
-		if sv.ClosesAt != nil {
-			row.Closes = s.formatDate(lang, *sv.ClosesAt)
-		}
-		rows = append(rows, row)
-	}
-	return s.render(c, fiber.StatusOK, "dashboard", &page{Lang: lang, Title: s.tr.T(lang, "dashboard.title"),
-		Data: struct {
-			User    *surveys.User
-			Role    string
-			Surveys []dashboardSurvey
-		}{u, s.tr.T(lang, "dashboard.role."+string(u.Role)), rows}})
-}

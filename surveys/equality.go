@@ -70,7 +70,7 @@ func equalityColumns() []string {
 		if q.Key == "ethnic_group" {
 			cols = append(cols, EqualityEthnicGroupBroad)
 		}
-		if q.hasWriteIn() {
+		if q.HasWriteIn() {
 			cols = append(cols, OtherKey(q.Key))
 		}
 		if q.Key == "disability_impact" {
@@ -80,7 +80,8 @@ func equalityColumns() []string {
 	return cols
 }
 
-func (q *EqualityQuestion) hasWriteIn() bool {
+// HasWriteIn reports whether an answer to q may come with the person's own words.
+func (q *EqualityQuestion) HasWriteIn() bool {
 	for _, o := range q.Options {
 		if o.WriteIn {
 			return true

@@ -58,6 +58,19 @@ const MaxImportRows = 100000
 // Import checks each row as a submission to s from user u (who must be
 // signed in) and stores the good ones.
 func (svc *Service) Import(ctx context.Context, s *Survey, u *User, rows []ImportRow) (ImportResult, error) {
+	return svc.ImportWithProgress(ctx, s, u, rows, nil)
+}
+
+// importChunk is how many good rows are stored between progress reports.
+const importChunk = 5000
+
+// ImportWithProgress is Import, calling progress (when not nil) with how
+// many rows are done: all of them checked, then the good ones stored a
+// chunk at a time, so a person uploading 50,000 rows sees it move.
+func (svc *Service) ImportWithProgress(ctx context.Context, s *Survey, u *User, rows []ImportRow, progress func(done, total int)) (ImportResult, error) {
+	if progress == nil {
+		progress = func(int, int) {}
+	}
 	result := ImportResult{Rejected: []RejectedImport{}}
 	if u == nil {
 		return result, Errorf(EUNAUTHORIZED, "Sign in or send an API token to import responses.")
@@ -66,10 +79,7 @@ func (svc *Service) Import(ctx context.Context, s *Survey, u *User, rows []Impor
 	if err := s.CheckOpen(now); err != nil {
 		return result, err
 	}
-	var (
-		good  []*Response
-		lines []int
-	)
+	var good []*Response
 	for _, row := range rows {
 		if row.Problem != "" {
 			result.Rejected = append(result.Rejected, RejectedImport{Line: row.Line, Reason: row.Problem})
@@ -86,18 +96,30 @@ func (svc *Service) Import(ctx context.Context, s *Survey, u *User, rows []Impor
 		r.ImportKey = importKey(s, u, row.FormID, r)
 		r.Reference = NewReference()
 		good = append(good, r)
-		lines = append(lines, row.Line)
 	}
-	duplicate, err := svc.Store.ImportResponses(ctx, good, NewReference)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	for _, d := range duplicate {
-		if d {
-			result.Duplicates++
-		} else {
-			result.Accepted++
+	// Checking is quick; storing is most of the time, so the bar counts
+	// each row once: bad rows as they are checked, good rows as stored.
+	done := len(rows) - len(good)
+	progress(done, len(rows))
+	for start := 0; start < len(good); start += importChunk {
+		chunk := good[start:min(start+importChunk, len(good))]
+		duplicate, err := svc.Store.ImportResponses(ctx, chunk, NewReference)
+		if err != nil {
+			// Chunks stored before stay stored; uploading the file again
+			// stores only the rest, as the import keys say.
+			svc.audit(WithActor(ctx, Actor{User: u}), AuditImport, "survey:"+s.Slug,
+				fmt.Sprintf("failed after %d accepted, %d duplicates: %v", result.Accepted, result.Duplicates, err))
+			return ImportResult{}, err
 		}
+		for _, d := range duplicate {
+			if d {
+				result.Duplicates++
+			} else {
+				result.Accepted++
+			}
+		}
+		done += len(chunk)
+		progress(done, len(rows))
 	}
 	svc.audit(WithActor(ctx, Actor{User: u}), AuditImport, "survey:"+s.Slug,
 		fmt.Sprintf("%d accepted, %d duplicates, %d rejected", result.Accepted, result.Duplicates, len(result.Rejected)))

@@ -15,6 +15,7 @@ type Store interface {
 	ImportStore
 	SessionStore
 	AuditStore
+	CorrectionStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.
@@ -46,6 +47,11 @@ type Store interface {
 	// number. f.Limit is ignored.
 	EachResponse(ctx context.Context, surveyID int64, f ResponseFilter, fn func(*Response) error) error
 
+	// CountResponses counts the responses to every survey that the scope
+	// in f (from User.Scope) lets its user see, by channel and by who
+	// entered them; the other fields of f are ignored.
+	CountResponses(ctx context.Context, f ResponseFilter) ([]ResponseCount, error)
+
 	// CreateUser adds a user (and their organisation, if new).
 	CreateUser(ctx context.Context, u *NewUser, passwordHash string) (*User, error)
 	// UserByEmail returns the user with email; ENOTFOUND if there is none.
@@ -62,15 +68,27 @@ type Store interface {
 
 // ResponseFilter selects responses.
 type ResponseFilter struct {
-	Channel Channel   // "" for every channel
-	From    time.Time // submitted at or after, when not zero
-	To      time.Time // submitted before, when not zero
-	AfterID int64     // for paging: responses with a larger ID
-	Limit   int       // page size
+	Channel   Channel   // "" for every channel
+	EnteredBy string    // "" for all; otherwise self, community_group, interpreter or officer
+	Language  string    // "" for all; the language the response was given in
+	Reference string    // "" for all; otherwise the one response with this reference
+	From      time.Time // submitted at or after, when not zero
+	To        time.Time // submitted before, when not zero
+	AfterID   int64     // for paging: responses with a larger ID
+	Limit     int       // page size
 	// Set by User.Scope, never from a request: only responses entered by
 	// this organisation, or by this user, when not 0.
 	OrganisationID int64
 	UserID         int64
+}
+
+// ResponseCount is how many responses a survey has from one channel,
+// entered one way.
+type ResponseCount struct {
+	SurveyID  int64
+	Channel   Channel
+	EnteredBy string
+	Count     int
 }
 
 // ErrReferenceTaken is returned by Store.CreateResponse when the reference

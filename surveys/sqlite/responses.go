@@ -84,6 +84,17 @@ func (w *responseWriter) write(r *surveys.Response) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if r.Draft != nil {
+		if err := claimDraft(w.ctx, w.tx, r.Draft); err != nil {
+			return 0, err
+		}
+	}
+	return id, w.contents(id, r)
+}
+
+// contents inserts r's originals and equality answers under response id,
+// and queues its answers (written by the next flush or close).
+func (w *responseWriter) contents(id int64, r *surveys.Response) error {
 	for _, a := range r.Answers {
 		for pos, v := range a.Values {
 			if len(w.args) == 0 {
@@ -94,7 +105,7 @@ func (w *responseWriter) write(r *surveys.Response) (int64, error) {
 			w.args = append(w.args, id, a.Key, pos, v)
 			if len(w.args) == 4*answersPerInsert {
 				if err := w.flush(); err != nil {
-					return 0, err
+					return err
 				}
 			}
 		}
@@ -105,12 +116,7 @@ func (w *responseWriter) write(r *surveys.Response) (int64, error) {
 			_, err = st.ExecContext(w.ctx, id, key, o.Language, o.Text)
 		}
 		if err != nil {
-			return 0, err
-		}
-	}
-	if r.Draft != nil {
-		if err := claimDraft(w.ctx, w.tx, r.Draft); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	if len(r.Equality) > 0 {
@@ -123,10 +129,10 @@ func (w *responseWriter) write(r *surveys.Response) (int64, error) {
 			_, err = st.ExecContext(w.ctx, args...)
 		}
 		if err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return id, nil
+	return nil
 }
 
 // flush writes the queued answers in one multi-row INSERT: a round trip
@@ -180,6 +186,18 @@ func where(surveyID int64, f surveys.ResponseFilter) (string, []any) {
 	if f.Channel != "" {
 		clause += ` AND r.channel = ?`
 		args = append(args, f.Channel)
+	}
+	if f.EnteredBy != "" {
+		clause += ` AND r.entered_by = ?`
+		args = append(args, f.EnteredBy)
+	}
+	if f.Language != "" {
+		clause += ` AND r.language = ?`
+		args = append(args, f.Language)
+	}
+	if f.Reference != "" {
+		clause += ` AND r.reference = ?`
+		args = append(args, f.Reference)
 	}
 	if !f.From.IsZero() {
 		clause += ` AND r.submitted_at >= ?`
@@ -383,4 +401,32 @@ func (db *DB) ImportResponses(ctx context.Context, rs []*surveys.Response, newRe
 		}
 	}
 	return duplicate, nil
+}
+
+// CountResponses counts responses by survey, channel and who entered them.
+func (db *DB) CountResponses(ctx context.Context, f surveys.ResponseFilter) ([]surveys.ResponseCount, error) {
+	query := `SELECT survey_id, channel, entered_by, COUNT(*) FROM responses WHERE 1 = 1`
+	var args []any
+	if f.OrganisationID != 0 {
+		query += ` AND organisation_id = ?`
+		args = append(args, f.OrganisationID)
+	}
+	if f.UserID != 0 {
+		query += ` AND user_id = ?`
+		args = append(args, f.UserID)
+	}
+	rows, err := db.read.QueryContext(ctx, query+` GROUP BY survey_id, channel, entered_by ORDER BY survey_id, channel, entered_by`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []surveys.ResponseCount
+	for rows.Next() {
+		var c surveys.ResponseCount
+		if err := rows.Scan(&c.SurveyID, &c.Channel, &c.EnteredBy, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
