@@ -231,12 +231,8 @@ func filterQuery(f surveys.ResponseFilter) url.Values {
 	return q
 }
 
-func (s *Server) languageName(code string) string {
-	if name := s.tr.T(code, "language.name"); name != "language.name" && name != "" {
-		return name
-	}
-	return code
-}
+// languageName names a language in its own words when Voices knows it.
+func (s *Server) languageName(code string) string { return s.tr.Endonym(code) }
 
 func (s *Server) formatDateTime(lang string, t time.Time) string {
 	t = t.In(s.zone)

@@ -490,3 +490,18 @@ func (f *fixture) token(t *testing.T, email string, role surveys.Role, org strin
 	}
 	return token
 }
+
+// The signed-in pages are not half translated: without every staff text in
+// Urdu, someone who chose Urdu on the residents' form gets them in English.
+func TestStaffPagesNotHalfTranslated(t *testing.T) {
+	f := newWebFixture(t, 0)
+	f.survey(t, entryYAML)
+	b := f.signedIn(t, "amina@example.org", surveys.RolePartner, "Ladywood Community Group")
+	b.setCookie("voices_lang", "ur", "/")
+	for _, path := range []string{"/dashboard", "/dashboard/s/parks", "/dashboard/s/parks/enter", "/dashboard?lang=ur"} {
+		p := b.get(path)
+		if !strings.Contains(p.body, `<html lang="en" dir="ltr">`) {
+			t.Errorf("%s with Urdu chosen: want the page wholly in English", path)
+		}
+	}
+}

@@ -21,7 +21,7 @@ const cookieSession = "voices_session"
 // browser's language when Voices has a catalogue for it) and the user of
 // the session cookie, if any.
 func (s *Server) staffPages(c *fiber.Ctx) error {
-	c.Locals(langKey, chooseLanguage(s.tr.Languages(), c.Query("lang"), c.Cookies(cookieLanguage), ""))
+	c.Locals(langKey, chooseLanguage(s.staffLanguages(), c.Query("lang"), c.Cookies(cookieLanguage), ""))
 	if token := c.Cookies(cookieSession); token != "" {
 		u, err := s.svc.SessionUser(c.UserContext(), token)
 		switch {
@@ -34,6 +34,29 @@ func (s *Server) staffPages(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// staffTextPrefixes are the catalogue keys of the signed-in pages.
+var staffTextPrefixes = []string{"login.", "dashboard.", "entry.", "responses.", "correct.", "import.", "definition.", "admin."}
+
+// staffLanguages are the languages whose catalogue has every text of the
+// signed-in pages. A half-translated page, English in one line and Urdu in
+// the next, serves no one, so the signed-in pages stay in English until a
+// language's catalogue (shipped, or an officer's overrides) has them all.
+func (s *Server) staffLanguages() []string {
+	var out []string
+	for _, lang := range s.tr.Languages() {
+		complete := true
+		for _, k := range s.tr.Missing(lang) {
+			for _, p := range staffTextPrefixes {
+				complete = complete && !strings.HasPrefix(k, p)
+			}
+		}
+		if complete {
+			out = append(out, lang)
+		}
+	}
+	return out
 }
 
 // requireSession sends people who are not signed in to the sign-in page,
