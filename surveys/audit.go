@@ -24,6 +24,7 @@ const (
 	AuditSurveyStatus  = "survey.status"
 	AuditEnteredFor    = "response.entered_for"
 	AuditCorrection    = "response.correct"
+	AuditCodebook      = "codebook.change"
 	AuditImport        = "import"
 	AuditExport        = "export"
 	AuditUserAdd       = "user.add"

@@ -16,6 +16,7 @@ type Store interface {
 	SessionStore
 	AuditStore
 	CorrectionStore
+	CodebookStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.
