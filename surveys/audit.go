@@ -25,6 +25,8 @@ const (
 	AuditEnteredFor    = "response.entered_for"
 	AuditCorrection    = "response.correct"
 	AuditCodebook      = "codebook.change"
+	AuditThemeReview   = "themes.review"
+	AuditThemeTraining = "themes.training_import"
 	AuditImport        = "import"
 	AuditExport        = "export"
 	AuditUserAdd       = "user.add"

@@ -17,6 +17,7 @@ type Store interface {
 	AuditStore
 	CorrectionStore
 	CodebookStore
+	ThemeStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.
