@@ -15,6 +15,7 @@ type Store interface {
 	ImportStore
 	SessionStore
 	AuditStore
+	AdminStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.
