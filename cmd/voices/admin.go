@@ -36,13 +36,13 @@ func userList(ctx context.Context, args []string, sys stdio) error {
 		return err
 	}
 	w := tabwriter.NewWriter(sys.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "EMAIL\tNAME\tROLE\tORGANISATION\tSTATUS")
+	fmt.Fprintln(w, "EMAIL\tNAME\tROLE\tORGANISATION\tADDED\tSTATUS")
 	for _, u := range users {
 		status := "active"
 		if u.Disabled() {
 			status = "turned off " + u.DisabledAt.Format("2006-01-02")
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, orDash(u.Organisation), status)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, orDash(u.Organisation), u.CreatedAt.Format("2006-01-02"), status)
 	}
 	return w.Flush()
 }
