@@ -78,6 +78,20 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	staff.Get("/imports/:id.json", s.importStatus)
 	staff.Get("/imports/:id", s.importReport)
 
+	// Administrators: users, organisations and the audit log (403 for
+	// anyone else; the Service checks again).
+	app.Get("/dashboard/users", s.staffPages, s.requireSession, s.requireAdmin, s.usersPage)
+	app.Get("/dashboard/users/new", s.staffPages, s.requireSession, s.requireAdmin, s.newUserPage)
+	app.Post("/dashboard/users", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.addUser)
+	app.Get("/dashboard/users/:id/edit", s.staffPages, s.requireSession, s.requireAdmin, s.editUserPage)
+	app.Post("/dashboard/users/:id", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.changeUser)
+	app.Post("/dashboard/users/:id/disable", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.setUserStatus(true))
+	app.Post("/dashboard/users/:id/enable", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.setUserStatus(false))
+	app.Get("/dashboard/organisations", s.staffPages, s.requireSession, s.requireAdmin, s.organisationsPage)
+	app.Post("/dashboard/organisations", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.addOrganisation)
+	app.Get("/dashboard/audit", s.staffPages, s.requireSession, s.requireAdmin, s.auditPage)
+	app.Get("/dashboard/audit.csv", s.staffPages, s.requireSession, s.requireAdmin, s.exportAuditLog)
+
 	// Twilio's webhooks (signature-checked).
 	app.Post("/sms/twilio", s.smsInbound)
 	app.Post("/sms/twilio/status", s.smsStatus)
@@ -106,6 +120,7 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Get("/surveys/:slug/codebook.yaml", s.officer, s.getCodebook("yaml"))
 	api.Put("/surveys/:slug/codebook", s.officer, s.putCodebook)
 	api.Get("/audit", s.auditLog)
+	api.Get("/audit.csv", s.exportAuditLog)
 	api.Get("/translations", s.listTranslations)
 	api.Get("/translations/:lang", s.getTranslations)
 	api.Put("/translations/:lang", s.officer, s.replaceTranslations)

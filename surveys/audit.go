@@ -31,7 +31,18 @@ const (
 	AuditExport        = "export"
 	AuditUserAdd       = "user.add"
 	AuditTokenCreate   = "token.create"
+
+	AuditUserChange      = "user.change"
+	AuditUserDisable     = "user.disable"
+	AuditUserEnable      = "user.enable"
+	AuditOrganisationAdd = "organisation.add"
+	AuditAuditExport     = "audit.export"
 )
+
+// AuditActions lists every action, for choosing one to read.
+var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditSignOut, AuditSurveyCreate, AuditSurveyReplace,
+	AuditSurveyStatus, AuditEnteredFor, AuditImport, AuditExport, AuditUserAdd, AuditTokenCreate,
+	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditOrganisationAdd, AuditAuditExport}
 
 // AuditEvent is one line of the audit log.
 type AuditEvent struct {
@@ -50,6 +61,18 @@ type AuditStore interface {
 	// AuditLog returns events newest first, before the event with ID
 	// before (all when 0), at most limit.
 	AuditLog(ctx context.Context, before int64, limit int) ([]*AuditEvent, error)
+	// AuditEvents returns the events q selects, newest first.
+	AuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent, error)
+	// EachAuditEvent calls fn for every event, oldest first, reading them
+	// as it goes so memory does not grow with the log.
+	EachAuditEvent(ctx context.Context, fn func(*AuditEvent) error) error
+}
+
+// AuditQuery selects a page of the audit log.
+type AuditQuery struct {
+	Before int64  // only events older than the one with this ID, when not 0
+	Action string // only this action, when not ""
+	Limit  int    // at most this many (100 when 0, never more than 1000)
 }
 
 type actorKey struct{}
@@ -98,14 +121,28 @@ func (svc *Service) RecordExport(ctx context.Context, s *Survey, format string, 
 
 // AuditLog returns the audit log, newest first; only admins may read it.
 func (svc *Service) AuditLog(ctx context.Context, u *User, before int64, limit int) ([]*AuditEvent, error) {
-	if u == nil {
-		return nil, Errorf(EUNAUTHORIZED, "Sign in or send an API token.")
+	return svc.AuditEvents(ctx, u, AuditQuery{Before: before, Limit: limit})
+}
+
+// AuditEvents returns the events q selects, newest first; only admins may
+// read them.
+func (svc *Service) AuditEvents(ctx context.Context, u *User, q AuditQuery) ([]*AuditEvent, error) {
+	if err := requireAdmin(u, "read the audit log"); err != nil {
+		return nil, err
 	}
-	if u.Role != RoleAdmin {
-		return nil, Errorf(EFORBIDDEN, "Only administrators can read the audit log.")
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 100
 	}
-	if limit <= 0 || limit > 1000 {
-		limit = 100
+	return svc.Store.AuditEvents(ctx, q)
+}
+
+// RecordAuditExport checks that u may export the audit log, and logs that
+// they do. It is called before the export starts, and an export whose log
+// line cannot be written does not start: reading the whole log is itself
+// something the log must show.
+func (svc *Service) RecordAuditExport(ctx context.Context, u *User, format string) error {
+	if err := requireAdmin(u, "export the audit log"); err != nil {
+		return err
 	}
-	return svc.Store.AuditLog(ctx, before, limit)
+	return svc.recordAudit(ctx, AuditAuditExport, "audit_log", format)
 }

@@ -197,6 +197,9 @@ func (svc *Service) CreateToken(ctx context.Context, email string) (string, erro
 	if err != nil {
 		return "", err
 	}
+	if u.Disabled() {
+		return "", Errorf(EFORBIDDEN, "The account of %s is turned off; an administrator must turn it on before a token can be made.", u.Email)
+	}
 	token, hash, err := NewToken()
 	if err != nil {
 		return "", err

@@ -55,6 +55,11 @@ type SessionStore interface {
 var ErrSignIn = &Error{Code: EUNAUTHORIZED, Message: "The email address or password is not right.",
 	Fields: map[string]string{"email": "check the email address and password, then try again"}}
 
+// ErrAccountDisabled is the answer to the right password for an account
+// an administrator has turned off.
+var ErrAccountDisabled = &Error{Code: EFORBIDDEN, Message: "This account has been turned off.",
+	Fields: map[string]string{"email": "ask an administrator if you need to sign in again"}}
+
 // dummyHash is checked against when there is no such user, so that an
 // unknown address takes as long to refuse as a wrong password.
 var dummyHash, _ = HashPassword("voices-dummy-password-for-timing")
@@ -91,6 +96,12 @@ func (svc *Service) SignIn(ctx context.Context, email, password string) (string,
 		}
 		svc.audit(ctx, AuditSignInFailed, "user:"+c.User.Email, detail)
 		return "", nil, ErrSignIn
+	}
+	// Checked after the password, so that only someone who knows it learns
+	// that the account exists and is turned off.
+	if c.User.Disabled() {
+		svc.audit(ctx, AuditSignInFailed, "user:"+c.User.Email, "account turned off")
+		return "", nil, ErrAccountDisabled
 	}
 	token, hash, err := NewToken()
 	if err != nil {

@@ -49,7 +49,11 @@ type User struct {
 	OrganisationID int64 // 0 when the user belongs to none
 	Organisation   string
 	CreatedAt      time.Time
+	DisabledAt     time.Time // zero while the user may sign in
 }
+
+// Disabled reports whether an administrator has turned the account off.
+func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }
 
 // NewUser is what is needed to add a user.
 type NewUser struct {
@@ -79,7 +83,12 @@ func (u *NewUser) Check() error {
 			delete(fields, "Email")
 			fields.add("email", "enter an email address like name@example.org")
 		}
-		for _, k := range []string{"Name", "Role", "Organisation"} {
+		if u.Name == "" {
+			delete(fields, "Name")
+			fields.add("name", "enter their full name")
+		}
+		renameRoleFields(fields, u.Role)
+		for _, k := range []string{"Name", "Organisation"} {
 			if m, ok := fields[k]; ok {
 				delete(fields, k)
 				fields.add(strings.ToLower(k), "%s", m)
@@ -89,13 +98,34 @@ func (u *NewUser) Check() error {
 	if _, err := mail.ParseAddress(u.Email); err != nil && fields["email"] == "" {
 		fields.add("email", "enter an email address like name@example.org")
 	}
-	if u.Role == RolePartner && u.Organisation == "" {
-		fields.add("organisation", "a community group member must belong to an organisation; give its name")
-	}
+	checkMembership(fields, u.Role, u.Organisation)
 	if n := utf8.RuneCountInString(u.Password); n < MinPasswordLength || n > MaxPasswordLength {
 		fields.add("password", "must be between %d and %d characters long", MinPasswordLength, MaxPasswordLength)
 	}
 	return fields.err("The user could not be added. Fix each problem listed.")
+}
+
+// renameRoleFields names the validator's problem with Role as "role",
+// saying what to do when none was chosen.
+func renameRoleFields(fields fieldErrors, role Role) {
+	m, ok := fields["Role"]
+	if !ok {
+		return
+	}
+	delete(fields, "Role")
+	if role == "" {
+		m = "choose one of: admin, officer, partner, interpreter"
+	}
+	fields.add("role", "%s", m)
+}
+
+// checkMembership is the rule on roles and organisations, for new users and
+// changed ones alike: a community group member's responses are shared with
+// their organisation, so they must have one.
+func checkMembership(fields fieldErrors, role Role, organisation string) {
+	if role == RolePartner && organisation == "" {
+		fields.add("organisation", "a community group member must belong to an organisation; give its name")
+	}
 }
 
 // argon2id parameters: RFC 9106's second recommended option, with two lanes

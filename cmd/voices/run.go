@@ -40,6 +40,12 @@ Usage:
   voices migrate --db PATH
   voices user add --db PATH --email E --name N --role admin|officer|partner|interpreter [--org NAME]
                   (the password is read from standard input)
+  voices user list --db PATH
+  voices user disable --db PATH --email E   (signs them out everywhere; deletes their API tokens)
+  voices user enable --db PATH --email E
+  voices org add --db PATH --name N
+  voices org list --db PATH
+  voices audit export --db PATH --out FILE.csv   (--out - for standard output)
   voices token create --db PATH --email E
   voices survey import --db PATH [--replace] FILE
   voices export --db PATH --survey SLUG --format csv|json|xlsx [--out FILE]
@@ -95,7 +101,7 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return fmt.Errorf("%w: no command given", errUsage)
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms" || cmd == "org" || cmd == "audit") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -105,6 +111,18 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return migrate(ctx, rest, sys)
 	case "user add":
 		return userAdd(ctx, rest, sys)
+	case "user list":
+		return userList(ctx, rest, sys)
+	case "user disable":
+		return userStatus(true)(ctx, rest, sys)
+	case "user enable":
+		return userStatus(false)(ctx, rest, sys)
+	case "org add":
+		return orgAdd(ctx, rest, sys)
+	case "org list":
+		return orgList(ctx, rest, sys)
+	case "audit export":
+		return auditExport(ctx, rest, sys)
 	case "token create":
 		return tokenCreate(ctx, rest, sys)
 	case "survey import":

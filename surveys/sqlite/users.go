@@ -38,17 +38,20 @@ func (db *DB) CreateUser(ctx context.Context, u *surveys.NewUser, passwordHash s
 	})
 }
 
-const userColumns = `SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), COALESCE(o.name, ''), u.created_at
-	FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id`
+const userColumns = `SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), COALESCE(o.name, ''), u.created_at,
+	COALESCE(u.disabled_at, '') FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id`
 
 func scanUser(row scanner, notFound error) (*surveys.User, error) {
 	var u surveys.User
-	var created string
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrganisationID, &u.Organisation, &created)
+	var created, disabled string
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrganisationID, &u.Organisation, &created, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound
 	}
 	u.CreatedAt = parseTime(created)
+	if disabled != "" {
+		u.DisabledAt = parseTime(disabled)
+	}
 	return &u, err
 }
 
@@ -67,7 +70,9 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, hash []byte) error 
 
 // UserByToken returns the user a token hash belongs to.
 func (db *DB) UserByToken(ctx context.Context, hash []byte) (*surveys.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`, hash),
+	// A turned-off user's tokens are deleted as it is turned off; the
+	// disabled_at test is a second guard.
+	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND u.disabled_at IS NULL`, hash),
 		surveys.Errorf(surveys.EUNAUTHORIZED, "The API token is not valid. Create a new one with: voices token create --email YOUR-EMAIL"))
 }
 
@@ -78,11 +83,12 @@ func (db *DB) Credentials(ctx context.Context, email string) (*surveys.Credentia
 		u       surveys.User
 		locked  sql.NullString
 		created string
+		off     sql.NullString
 	)
 	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), COALESCE(o.name, ''), u.created_at,
-		u.password_hash, u.failed_sign_ins, u.locked_until
+		u.password_hash, u.failed_sign_ins, u.locked_until, u.disabled_at
 		FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrganisationID, &u.Organisation, &created, &c.PasswordHash, &c.FailedSignIns, &locked)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrganisationID, &u.Organisation, &created, &c.PasswordHash, &c.FailedSignIns, &locked, &off)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, surveys.Errorf(surveys.ENOTFOUND, "There is no user with this email address.")
 	}
@@ -92,6 +98,9 @@ func (db *DB) Credentials(ctx context.Context, email string) (*surveys.Credentia
 	u.CreatedAt = parseTime(created)
 	if locked.Valid {
 		c.LockedUntil = parseTime(locked.String)
+	}
+	if off.Valid {
+		u.DisabledAt = parseTime(off.String)
 	}
 	c.User = &u
 	return &c, nil
@@ -142,7 +151,7 @@ func (db *DB) SessionUser(ctx context.Context, hash []byte, now, expires time.Ti
 			return nil, err
 		}
 	}
-	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?`, hash),
+	return scanUser(db.read.QueryRowContext(ctx, userColumns+` JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND u.disabled_at IS NULL`, hash),
 		surveys.Errorf(surveys.EUNAUTHORIZED, "Sign in to continue."))
 }
 
@@ -174,23 +183,5 @@ func (db *DB) RecordAudit(ctx context.Context, e *surveys.AuditEvent) error {
 
 // AuditLog returns events newest first.
 func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]*surveys.AuditEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), actor, action, target, detail FROM audit_log
-		WHERE ? = 0 OR id < ? ORDER BY id DESC LIMIT ?`, before, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*surveys.AuditEvent
-	for rows.Next() {
-		var (
-			e  surveys.AuditEvent
-			at string
-		)
-		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
-			return nil, err
-		}
-		e.At = parseTime(at)
-		list = append(list, &e)
-	}
-	return list, rows.Err()
+	return db.AuditEvents(ctx, surveys.AuditQuery{Before: before, Limit: limit})
 }

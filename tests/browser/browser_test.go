@@ -25,10 +25,12 @@ import (
 // chromium is Debian's Chromium, the only browser these tests use.
 const chromium = "/usr/bin/chromium"
 
-// The officer the signed-in pages' tests sign in as.
+// The officer the signed-in pages' tests sign in as, and the administrator
+// the administrators' pages' tests sign in as.
 const (
 	staffEmail    = "officer@example.org"
 	staffPassword = "correct horse battery staple"
+	adminEmail    = "admin@example.org"
 )
 
 // suiteTimeout bounds the whole node run.
@@ -70,7 +72,7 @@ func TestBrowser(t *testing.T) {
 		args = append(args, "--test-name-pattern="+p)
 	}
 	cmd := exec.CommandContext(ctx, node, append(args, files...)...)
-	cmd.Env = append(os.Environ(), "VOICES_URL=http://"+addr, "VOICES_STAFF_EMAIL="+staffEmail, "VOICES_STAFF_PASSWORD="+staffPassword, "CHROMIUM="+chromium, "NO_COLOR=1", "FORCE_COLOR=0")
+	cmd.Env = append(os.Environ(), "VOICES_URL=http://"+addr, "VOICES_STAFF_EMAIL="+staffEmail, "VOICES_STAFF_PASSWORD="+staffPassword, "VOICES_ADMIN_EMAIL="+adminEmail, "CHROMIUM="+chromium, "NO_COLOR=1", "FORCE_COLOR=0")
 	cmd.WaitDelay = 10 * time.Second
 	stopAll := ownProcessGroup(cmd)
 	defer stopAll()
@@ -109,6 +111,11 @@ func startVoices(t *testing.T) string {
 	if _, err := svc.AddUser(ctx, &surveys.NewUser{Email: staffEmail, Name: "Olu Officer", Role: surveys.RoleOfficer, Password: staffPassword}); err != nil {
 		db.Close()
 		t.Fatalf("adding the officer: %v", err)
+	}
+	// admin.test.mjs signs in as this administrator, with the same password.
+	if _, err := svc.AddUser(ctx, &surveys.NewUser{Email: adminEmail, Name: "Ada Admin", Role: surveys.RoleAdmin, Password: staffPassword}); err != nil {
+		db.Close()
+		t.Fatalf("adding the administrator: %v", err)
 	}
 	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 100000}, svc)
 	if err != nil {
