@@ -132,4 +132,11 @@ func TestDiscoverFFT(t *testing.T) {
 			}
 		}
 	}
+	// NMI rises with the number of clusters; fewer, for comparison.
+	for _, k := range []int{10, 20} {
+		opts := DefaultDiscoverOptions()
+		opts.Clusters = k
+		all, single, got, _ := fftNMI(halves[1], opts)
+		t.Logf("check half, %d clusters asked for: NMI %.3f (single-theme comments only: %.3f), %d candidates", k, all, single, got)
+	}
 }

@@ -28,6 +28,9 @@ func TestRedact(t *testing.T) {
 		{"0092 300 1234567", "[phone]"},
 		// In Urdu digits, inside Urdu text.
 		{"میرا نمبر ۰۷۷۰۰ ۹۰۰۱۲۳ ہے", "میرا نمبر [phone] ہے"},
+		{"फ़ोन ०७७०० ९००१२३", "फ़ोन [phone]"}, // Devanagari digits
+		{"ফোন ০৭৭০০ ৯০০১২৩", "ফোন [phone]"},   // Bengali digits
+		{"رقم ٠٧٧٠٠٩٠٠١٢٣", "رقم [phone]"},    // Arabic-Indic digits
 
 		// NHS numbers.
 		{"NHS number 485 777 3456", "NHS number [NHS number]"},
@@ -59,6 +62,10 @@ func TestRedact(t *testing.T) {
 		{"a carer called Grace came", "a carer called [name] came"},
 		{"I asked for Doctor McDonald", "I asked for Doctor [name]"},
 		{"he called Dr Khan", "he called Dr [name]"},
+		{"a lady named Hope, known as Auntie Pat", "a lady named [name], known as [name]"},
+		{"Prof Okafor and Mx Lee", "Prof [name] and Mx [name]"},
+		{"the midwife Aisha and Paramedic Tom", "the midwife [name] and Paramedic [name]"},
+		{"Matron Dorothy Browning ran the ward", "Matron [name] ran the ward"},
 		{"ڈاکٹر صاحب Dr Khan بہت اچھے تھے", "ڈاکٹر صاحب Dr [name] بہت اچھے تھے"},
 
 		// Several at once.
