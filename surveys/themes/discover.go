@@ -23,16 +23,16 @@ import (
 // each group is labelled by the words and phrases most distinctive of it
 // (class-based TF-IDF, as BERTopic does).
 
-// DiscoverOptions tune Discover. The zero value of a field means its
-// default (see DefaultDiscoverOptions).
+// DiscoverOptions tune Discover. A count left at zero takes its default
+// (see DefaultDiscoverOptions); a Seed of zero is a seed like any other.
 type DiscoverOptions struct {
 	// Clusters, when above zero, fixes the number of clusters. Otherwise
 	// it is √(n/2) for n answers clustered, rounded, then kept between
 	// MinClusters and MaxClusters: about 39 for 3,000 answers, 60 (the
-	// most) from 7,200. A size rule rather than a fit criterion, because
-	// on short free text silhouette and similar scores keep rising with
-	// the number of clusters, and what matters is a list an officer can
-	// read through: each candidate is a decision for a person.
+	// most) from 7,200. A size rule rather than a fit criterion such as
+	// silhouette: what limits the number is a person's time, each
+	// candidate being a decision to make, and a rule is cheap and
+	// predictable (a fit criterion means clustering many times).
 	Clusters                 int
 	MinClusters, MaxClusters int
 	// Seed fixes the random starts: the same texts, options and seed give
