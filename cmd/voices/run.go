@@ -52,6 +52,7 @@ Usage:
   voices sms invite --db PATH --survey SLUG FILE.csv   (queue invitations; serve sends them)
   voices sms simulate --db PATH --survey SLUG          (try the text conversation in the terminal)
   voices sms segments --db PATH --survey SLUG          (how many texts each message needs)
+  voices themes discover --input TEXTS.csv [--out CLUSTERS.csv] [--clusters N] [--seed N]   (candidate themes)
 
 Text messages (serve): --twilio-account-sid, --twilio-auth-token (or the standard
 TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), --sms-from +44... or MG..., and
@@ -101,7 +102,7 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return fmt.Errorf("%w: no command given", errUsage)
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms" || cmd == "org" || cmd == "audit") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms" || cmd == "org" || cmd == "audit" || cmd == "themes") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -135,6 +136,8 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return smsSimulate(ctx, rest, sys)
 	case "sms segments":
 		return smsSegments(ctx, rest, sys)
+	case "themes discover":
+		return themesDiscover(ctx, rest, sys)
 	case "help", "-h", "--help":
 		fmt.Fprint(sys.out, usage)
 		return nil
