@@ -124,7 +124,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if !slices.IsSorted(n.themes) || spec.WordNgrams < 1 || spec.WordNgrams > 2 || spec.CharMax < spec.CharMin {
 		return errors.New("themes: stored theme model is not consistent")
 	}
-	v.rebuildIndex()
+	v.index = newHashIndex(v.hashes)
 	n.vocab = v
 	*m = Model{themes: n.themes, vocab: n.vocab, weights: n.weights, bias: n.bias, plattA: n.plattA,
 		plattB: n.plattB, thresholds: n.thresholds, atLeastOne: n.atLeastOne}

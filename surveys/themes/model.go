@@ -383,6 +383,9 @@ type predictor struct {
 	raw    []float32
 	scores []float64
 	a      analysis
+	// evidence scratch: each word's and each pair's share, candidates
+	word, pair    []float64
+	units, chosen []int
 }
 
 func (m *Model) predictor() *predictor {
@@ -468,78 +471,81 @@ func (m *Model) predict(a analysis, allowed []bool) (out []Suggestion, fallback 
 // evidence returns up to maxEvidence words or word pairs of the answer in
 // p that raised theme k's score most. A word's share is its unigram
 // feature plus the character n-grams taken from it; a pair's share is its
-// bigram feature. Stop words alone are not evidence; a word already
-// inside a chosen pair is not repeated.
+// bigram feature; a feature found several times in the answer shares its
+// value equally among them. Stop words alone are not evidence; a word
+// already inside a chosen pair is not repeated; the words are as the
+// answer has them (lower-cased), not stems, so a person can read them.
 func (m *Model) evidence(p *predictor, k int) []string {
 	nt := len(m.themes)
-	value := func(c int32) float64 {
-		j, ok := slices.BinarySearch(p.vec.cols, c)
-		if !ok {
-			return 0
-		}
-		return float64(p.vec.vals[j]) * float64(m.weights[int(c)*nt+k])
-	}
-	// How many times each feature occurs: its value is shared among them.
-	occurrences := map[int32]int{}
-	cols := make([]int32, len(p.z.terms))
-	for i, t := range p.z.terms {
-		cols[i] = m.vocab.column(t)
-		if cols[i] >= 0 {
-			occurrences[cols[i]]++
-		}
-	}
 	nw := len(p.a.words)
-	word := make([]float64, nw)
-	pair := make([]float64, nw)
-	for i, t := range p.z.terms {
-		c := cols[i]
+	p.word = slices.Grow(p.word[:0], nw)[:nw]
+	p.pair = slices.Grow(p.pair[:0], nw)[:nw]
+	clear(p.word)
+	clear(p.pair)
+	z := p.z
+	for i, t := range z.terms {
+		c := z.termCols[i]
 		if c < 0 {
 			continue
 		}
-		v := value(c) / float64(occurrences[c])
+		v := float64(z.termShare[i]) * float64(m.weights[int(c)*nt+k])
 		if t.kind == kindBigram {
-			pair[t.pos] += v
+			p.pair[t.pos] += v
 		} else {
-			word[t.pos] += v
+			p.word[t.pos] += v
 		}
 	}
-	type unit struct {
-		text  string
-		from  int
-		n     int
-		share float64
-	}
-	var units []unit
+	// Candidates: word i is unit 2i, the pair starting at word i is 2i+1.
+	p.units = p.units[:0]
 	for i := range nw {
-		if word[i] > 0 && !IsStopWord(p.a.stems[i]) {
-			units = append(units, unit{p.a.words[i], i, 1, word[i]})
+		if p.word[i] > 0 && !IsStopWord(p.a.stems[i]) {
+			p.units = append(p.units, 2*i)
 		}
-		if pair[i] > 0 && i+1 < nw {
-			units = append(units, unit{p.a.words[i] + " " + p.a.words[i+1], i, 2, pair[i]})
+		if p.pair[i] > 0 && i+1 < nw {
+			p.units = append(p.units, 2*i+1)
 		}
 	}
-	slices.SortStableFunc(units, func(a, b unit) int {
-		switch {
-		case a.share > b.share:
+	share := func(u int) float64 {
+		if u%2 == 1 {
+			return p.pair[u/2]
+		}
+		return p.word[u/2]
+	}
+	slices.SortStableFunc(p.units, func(a, b int) int {
+		switch sa, sb := share(a), share(b); {
+		case sa > sb:
 			return -1
-		case a.share < b.share:
+		case sa < sb:
 			return 1
 		}
 		return 0
 	})
 	var out []string
-	covered := map[int]bool{}
-	for _, u := range units {
+	covered := func(u int) bool { // a word inside a pair already chosen
+		for _, prev := range p.chosen {
+			if prev%2 == 1 && (prev/2 == u/2 || prev/2+1 == u/2) {
+				return true
+			}
+		}
+		return false
+	}
+	p.chosen = p.chosen[:0]
+	for _, u := range p.units {
 		if len(out) == maxEvidence {
 			break
 		}
-		if slices.Contains(out, u.text) || (u.n == 1 && covered[u.from]) {
+		if u%2 == 0 && covered(u) {
 			continue
 		}
-		out = append(out, u.text)
-		for j := u.from; j < u.from+u.n; j++ {
-			covered[j] = true
+		text := p.a.words[u/2]
+		if u%2 == 1 {
+			text += " " + p.a.words[u/2+1]
 		}
+		if slices.Contains(out, text) {
+			continue
+		}
+		out = append(out, text)
+		p.chosen = append(p.chosen, u)
 	}
 	return out
 }
