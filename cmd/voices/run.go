@@ -46,6 +46,10 @@ Usage:
   voices sms invite --db PATH --survey SLUG FILE.csv   (queue invitations; serve sends them)
   voices sms simulate --db PATH --survey SLUG          (try the text conversation in the terminal)
   voices sms segments --db PATH --survey SLUG          (how many texts each message needs)
+  voices themes predict --train LABELLED.csv --input TEXTS.csv [--out PRED.csv]
+                  (learn themes from text,themes rows; theme id,text rows)
+  voices themes evaluate --train LABELLED.csv [--folds 5] [--group-column respondent]
+                  (cross-validated micro/macro F1 and each theme's precision and recall)
 
 Text messages (serve): --twilio-account-sid, --twilio-auth-token (or the standard
 TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), --sms-from +44... or MG..., and
@@ -95,7 +99,7 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return fmt.Errorf("%w: no command given", errUsage)
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "survey" || cmd == "sms" || cmd == "themes") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -117,6 +121,10 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return smsSimulate(ctx, rest, sys)
 	case "sms segments":
 		return smsSegments(ctx, rest, sys)
+	case "themes predict":
+		return themesPredict(ctx, rest, sys)
+	case "themes evaluate":
+		return themesEvaluate(ctx, rest, sys)
 	case "help", "-h", "--help":
 		fmt.Fprint(sys.out, usage)
 		return nil
