@@ -472,9 +472,11 @@ func (m *Model) predict(a analysis, allowed []bool) (out []Suggestion, fallback 
 // p that raised theme k's score most. A word's share is its unigram
 // feature plus the character n-grams taken from it; a pair's share is its
 // bigram feature; a feature found several times in the answer shares its
-// value equally among them. Stop words alone are not evidence; a word
-// already inside a chosen pair is not repeated; the words are as the
-// answer has them (lower-cased), not stems, so a person can read them.
+// value equally among them. Stop words are not evidence: alone they are
+// left out, and a pair with one ("the ward") counts as its other word. A
+// word already given, alone or in a pair, is not repeated. The words are
+// as the answer has them (lower-cased), not stems, so a person can read
+// them.
 func (m *Model) evidence(p *predictor, k int) []string {
 	nt := len(m.themes)
 	nw := len(p.a.words)
@@ -521,28 +523,46 @@ func (m *Model) evidence(p *predictor, k int) []string {
 		return 0
 	})
 	var out []string
-	covered := func(u int) bool { // a word inside a pair already chosen
+	// chosen reports whether word i (or the same word elsewhere in the
+	// answer) is already in the evidence, alone or in a pair.
+	chosen := func(i int) bool {
 		for _, prev := range p.chosen {
-			if prev%2 == 1 && (prev/2 == u/2 || prev/2+1 == u/2) {
+			if w := p.a.words[i]; w == p.a.words[prev/2] || (prev%2 == 1 && w == p.a.words[prev/2+1]) {
 				return true
 			}
 		}
 		return false
 	}
+	stop := func(i int) bool { return IsStopWord(p.a.stems[i]) }
 	p.chosen = p.chosen[:0]
 	for _, u := range p.units {
 		if len(out) == maxEvidence {
 			break
 		}
-		if u%2 == 0 && covered(u) {
+		i := u / 2
+		if u%2 == 0 && chosen(i) {
 			continue
+		}
+		// A pair with a stop word ("the ward") counts as its other word;
+		// two stop words are nothing.
+		if u%2 == 1 {
+			switch {
+			case stop(i) && stop(i+1):
+				continue
+			case stop(i):
+				u, i = 2*(i+1), i+1
+			case stop(i + 1):
+				u--
+			case chosen(i) && chosen(i+1):
+				continue
+			}
+			if u%2 == 0 && chosen(i) {
+				continue
+			}
 		}
 		text := p.a.words[u/2]
 		if u%2 == 1 {
 			text += " " + p.a.words[u/2+1]
-		}
-		if slices.Contains(out, text) {
-			continue
 		}
 		out = append(out, text)
 		p.chosen = append(p.chosen, u)

@@ -109,8 +109,24 @@ func TestModelEvidence(t *testing.T) {
 			t.Errorf("evidence %q is a stop word", e)
 		}
 	}
-	if len(slices.Compact(slices.Clone(ev))) != len(ev) {
-		t.Errorf("evidence repeats: %q", ev)
+	// Nothing is given twice, a word is not given after a pair that has
+	// it, and there are no stop words ("the ambulance" is given as
+	// "ambulance").
+	seen := map[string]bool{}
+	for _, e := range ev {
+		words := strings.Fields(e)
+		if seen[e] || (len(words) == 1 && seen[e+" (in a pair)"]) {
+			t.Errorf("evidence %q repeats %q", ev, e)
+		}
+		seen[e] = true
+		for _, w := range words {
+			if len(words) == 2 {
+				seen[w+" (in a pair)"] = true
+			}
+			if IsStopWord(Stem(w)) {
+				t.Errorf("evidence %q has the stop word %q", ev, w)
+			}
+		}
 	}
 }
 
