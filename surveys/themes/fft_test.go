@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// fftPath is the NHS Friends and Family Test data shared beside the
+// fftDevPath is the NHS Friends and Family Test data shared beside the
 // repository (see its README); tests that need it skip when it is absent.
-var fftPath = filepath.Join("..", "..", "..", "shared", "data", "themes", "fft-dev.csv")
+var fftDevPath = filepath.Join("..", "..", "..", "shared", "data", "themes", "fft-dev.csv")
 
 // fftRow is one row of fft-dev.csv.
 type fftRow struct {
@@ -18,11 +18,11 @@ type fftRow struct {
 	Sentiment string
 }
 
-func loadFFT(t testing.TB) []fftRow {
+func loadFFTRows(t testing.TB) []fftRow {
 	t.Helper()
-	f, err := os.Open(fftPath)
+	f, err := os.Open(fftDevPath)
 	if os.IsNotExist(err) {
-		t.Skipf("%s is not here", fftPath)
+		t.Skipf("%s is not here", fftDevPath)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func loadFFT(t testing.TB) []fftRow {
 }
 
 func fftExamples(t testing.TB) []Example {
-	rows := loadFFT(t)
+	rows := loadFFTRows(t)
 	out := make([]Example, len(rows))
 	for i, r := range rows {
 		out[i] = r.Example

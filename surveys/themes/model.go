@@ -257,7 +257,7 @@ func Train(examples []Example, opts Options) (*Model, error) {
 			}
 			t.run(train, uint64(f+1), func(k int, w []float64) {
 				for _, i := range test {
-					dec[k][i] = dot(x, i, w)
+					dec[k][i] = rowDot(x, i, w)
 				}
 			})
 		}
@@ -270,7 +270,7 @@ func Train(examples []Example, opts Options) (*Model, error) {
 		m.bias[k] = w[nf]
 		if inner < 2 {
 			for i := range examples {
-				dec[k][i] = dot(x, i, w)
+				dec[k][i] = rowDot(x, i, w)
 			}
 		}
 	})
@@ -367,7 +367,7 @@ func (t *trainer) run(rows []int, stream uint64, done func(k int, w []float64)) 
 	wg.Wait()
 }
 
-func dot(x *matrix, i int, w []float64) float64 {
+func rowDot(x *matrix, i int, w []float64) float64 {
 	cols, vals := x.row(i)
 	d := w[len(w)-1]
 	for j, c := range cols {

@@ -197,13 +197,13 @@ func TestTrainSVM(t *testing.T) {
 	w := make([]float64, 3)
 	trainSVM(m, sq, positive, rows, 10, 10, 1e-6, 1000, rand.New(rand.NewPCG(1, 2)), w, make([]float64, 5), make([]int, 5))
 	for i, p := range positive {
-		if d := dot(m, i, w); (d > 0) != p {
+		if d := rowDot(m, i, w); (d > 0) != p {
 			t.Errorf("row %d: decision %v, want positive %v (w %v)", i, d, p, w)
 		}
 	}
 	// Trained on rows 0 and 1 only, the other rows do not count.
 	trainSVM(m, sq, positive, []int{0, 1}, 10, 10, 1e-6, 1000, rand.New(rand.NewPCG(1, 2)), w, make([]float64, 2), make([]int, 2))
-	if dot(m, 0, w) <= 0 || dot(m, 1, w) >= 0 {
+	if rowDot(m, 0, w) <= 0 || rowDot(m, 1, w) >= 0 {
 		t.Errorf("two rows: got w %v", w)
 	}
 }

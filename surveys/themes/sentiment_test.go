@@ -86,7 +86,7 @@ func TestCrossValidateSentimentFFT(t *testing.T) {
 	}
 	var texts, groups []string
 	var labels []int
-	for _, r := range loadFFT(t) {
+	for _, r := range loadFFTRows(t) {
 		rating, err := strconv.Atoi(r.Sentiment)
 		if err != nil {
 			continue
