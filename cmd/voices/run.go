@@ -53,6 +53,10 @@ Usage:
   voices sms simulate --db PATH --survey SLUG          (try the text conversation in the terminal)
   voices sms segments --db PATH --survey SLUG          (how many texts each message needs)
   voices themes discover --input TEXTS.csv [--out CLUSTERS.csv] [--clusters N] [--seed N]   (candidate themes)
+  voices themes predict --train LABELLED.csv --input TEXTS.csv [--out PRED.csv]
+                  (learn themes from text,themes rows; theme id,text rows)
+  voices themes evaluate --train LABELLED.csv [--folds 5] [--group-column respondent]
+                  (cross-validated micro/macro F1 and each theme's precision and recall)
 
 Text messages (serve): --twilio-account-sid, --twilio-auth-token (or the standard
 TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), --sms-from +44... or MG..., and
@@ -138,6 +142,10 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return smsSegments(ctx, rest, sys)
 	case "themes discover":
 		return themesDiscover(ctx, rest, sys)
+	case "themes predict":
+		return themesPredict(ctx, rest, sys)
+	case "themes evaluate":
+		return themesEvaluate(ctx, rest, sys)
 	case "help", "-h", "--help":
 		fmt.Fprint(sys.out, usage)
 		return nil
