@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -63,7 +64,17 @@ func (s *Server) staffLanguages() []string {
 // and back here afterwards.
 func (s *Server) requireSession(c *fiber.Ctx) error {
 	if currentUser(c) == nil {
-		return c.Redirect("/login?next="+c.Path(), fiber.StatusSeeOther)
+		next := c.Path()
+		if c.Method() != fiber.MethodGet {
+			// A form sent after the session ended: after signing in, go
+			// back to the page it came from, not to an address that only
+			// takes forms.
+			next = "/dashboard"
+			if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Host == string(c.Request().Host()) && strings.HasPrefix(ref.Path, "/dashboard") {
+				next = ref.Path
+			}
+		}
+		return c.Redirect("/login?next="+next, fiber.StatusSeeOther)
 	}
 	return c.Next()
 }

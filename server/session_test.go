@@ -202,3 +202,23 @@ func TestDashboardDrafts(t *testing.T) {
 		}
 	}
 }
+
+// A form sent after the session ended leads, after signing in, back to the
+// page the form was on, never to an address that only takes forms.
+func TestSignInAfterAFormSentSignedOut(t *testing.T) {
+	f := newWebFixture(t, 0)
+	base := f.survey(t, entryYAML)
+	b := f.browser(t)
+	b.get("/login")
+	enter := "/dashboard" + base + "/enter"
+	for _, tt := range []struct{ referer, want string }{
+		{"", "/login?next=/dashboard"},
+		{"http://example.com" + enter, "/login?next=" + enter},
+		{"http://evil.example" + enter, "/login?next=/dashboard"},
+	} {
+		b.header.Set("Referer", tt.referer)
+		if p := b.post(enter, webForm("visit", "yes")); p.status != http.StatusSeeOther || p.location() != tt.want {
+			t.Errorf("referer %q: got %s to %q, want 303 to %q", tt.referer, p, p.location(), tt.want)
+		}
+	}
+}
