@@ -132,3 +132,26 @@ func TestEnterResponseProblems(t *testing.T) {
 		t.Errorf("entry form of a closed survey: got %d, want 409", p.status)
 	}
 }
+
+// An equality answer that asks for the person's own words has a box for
+// them on the entry form, and they are stored beside the answer.
+func TestEnterEqualityWriteIn(t *testing.T) {
+	f := newWebFixture(t, 0)
+	base := f.survey(t, entryYAML)
+	b := f.signedIn(t, "amina@example.org", surveys.RolePartner, "Ladywood Community Group")
+	enter := "/dashboard" + base + "/enter"
+	if p := b.get(enter); !strings.Contains(p.body, `name="equality_ethnic_group_other"`) {
+		t.Fatalf("entry form: no box for ethnic group in their own words")
+	}
+	ref := enterFor(t, b, base, "visit", "yes", "equality_ethnic_group", "white_other", "equality_ethnic_group_other", "Kurdish")
+	r := f.response(t, base, ref)
+	if r.Equality["ethnic_group"] != "white_other" || r.Equality["ethnic_group_other"] != "Kurdish" {
+		t.Errorf("equality answers: got %v, want white_other with Kurdish", r.Equality)
+	}
+	// Words without an answer that asks for them are refused, by their box.
+	b.get(enter)
+	p := b.post(enter, webForm("visit", "yes", "mode", "phone", "consent_confirmed", "yes", "equality_ethnic_group", "white_irish", "equality_ethnic_group_other", "Kurdish"))
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, `href="#equality_ethnic_group_other"`) {
+		t.Errorf("own words with an answer that does not ask for them: got %d, want 422 pointing at the box", p.status)
+	}
+}

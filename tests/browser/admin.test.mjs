@@ -85,14 +85,18 @@ describe('administrators', () => {
     await context.close();
   });
 
-  test('right to left', async (t) => {
+  // The signed-in pages are offered only in languages that have all their
+  // texts (see README, "The dashboard"): asking for Urdu, which does not
+  // yet, gives whole English pages rather than half-translated ones.
+  test('a language without all the texts', async (t) => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await signIn(page, ADMIN, '/dashboard/users');
     for (const path of ['/dashboard/users', '/dashboard/users/new', '/dashboard/organisations', '/dashboard/audit']) {
       await page.goto(`${BASE}${path}?lang=ur`);
-      assert.equal(await page.getAttribute('html', 'dir'), 'rtl', `${path} in Urdu should be right to left`);
-      await t.test(`${path} in Urdu`, () => runAxe(page, `${path} in Urdu`));
+      assert.equal(await page.getAttribute('html', 'lang'), 'en', `${path} asked for in Urdu should be wholly English`);
+      assert.equal(await page.getAttribute('html', 'dir'), 'ltr', `${path} asked for in Urdu should be left to right`);
+      await t.test(`${path} asked for in Urdu`, () => runAxe(page, `${path} asked for in Urdu`));
     }
     await context.close();
   });
