@@ -193,3 +193,7 @@ func DecodeCorrection(body []byte) (*surveys.Submission, string, error) {
 	sub, err := sb.submission(nil, surveys.Mediation{})
 	return sub, b.Reason, err
 }
+
+// DecodeJSON reads exactly one JSON object into v, refusing unknown fields
+// and naming what is wrong, as every JSON body Voices takes is read.
+func DecodeJSON(data []byte, v any) error { return decodeJSON(data, v, "") }

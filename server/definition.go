@@ -17,7 +17,7 @@ import (
 
 type definitionForm struct {
 	Title, Action, Definition, Survey string
-	Edit                              bool
+	Edit, Codebook                    bool // Codebook: the same form, for a survey's codebook
 }
 
 func (s *Server) newSurveyPage(c *fiber.Ctx) error {

@@ -59,6 +59,7 @@ type Server struct {
 
 	bodyLimit, importLimit int
 	imports                importJobs
+	training               themeTraining
 }
 
 // DefaultBodyLimit is the largest request body accepted unless configured.

@@ -50,6 +50,15 @@ var templateFuncs = template.FuncMap{
 			Field *field
 		}{p, f}
 	},
+	"add": func(a ...int) int {
+		n := 0
+		for _, v := range a {
+			n += v
+		}
+		return n
+	},
+	"sub":     func(a, b int) int { return a - b },
+	"percent": func(share float64) string { return fmt.Sprintf("%.0f%%", share*100) },
 }
 
 // parseTemplates builds one template set per page: the layout plus the page.

@@ -26,6 +26,8 @@ const (
 	AuditCorrection    = "response.correct"
 	AuditCodebook      = "codebook.change"
 	AuditThemeReview   = "themes.review"
+	AuditThemeSuggest  = "themes.suggest"
+	AuditThemeDiscover = "themes.discover"
 	AuditThemeTraining = "themes.training_import"
 	AuditImport        = "import"
 	AuditExport        = "export"

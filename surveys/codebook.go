@@ -189,6 +189,16 @@ func WriteCodebookCSV(w io.Writer, c *Codebook) error {
 	return cw.Error()
 }
 
+// WriteCodebookYAML writes a codebook's themes as YAML, as ParseCodebook reads it.
+func WriteCodebookYAML(w io.Writer, c *Codebook) error {
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
 // Check checks a codebook, naming each problem by theme: themes[2].id.
 func (c *Codebook) Check() error {
 	fields := fieldErrors{}
@@ -285,12 +295,20 @@ func (svc *Service) PutCodebook(ctx context.Context, s *Survey, data []byte) (*C
 	case sameThemes(latest, c):
 		return latest, nil
 	}
+	return svc.saveCodebook(ctx, s, latest.Version, c)
+}
+
+// saveCodebook checks c and stores it as the version after version after.
+func (svc *Service) saveCodebook(ctx context.Context, s *Survey, after int, c *Codebook) (*Codebook, error) {
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
 	a, _ := ctx.Value(actorKey{}).(Actor)
 	c.CreatedBy, c.CreatedAt = a.Name, svc.Clock()
 	if a.User != nil {
 		c.CreatedBy = a.User.Email
 	}
-	if err := svc.Store.AddCodebookVersion(ctx, s.ID, latest.Version, c); err != nil {
+	if err := svc.Store.AddCodebookVersion(ctx, s.ID, after, c); err != nil {
 		return nil, err
 	}
 	svc.audit(ctx, AuditCodebook, "survey:"+s.Slug, fmt.Sprintf("version %d, %d themes", c.Version, len(c.Themes)))

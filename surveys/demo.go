@@ -14,6 +14,12 @@ import (
 //go:embed demo-care-strategy.yaml
 var DemoDefinition []byte
 
+// demoCodebook is the demo consultation's codebook, so the theme pages have
+// something to show.
+//
+//go:embed demo-care-codebook.yaml
+var demoCodebook []byte
+
 // DemoResult says what LoadDemo did.
 type DemoResult struct {
 	Slug      string
@@ -44,6 +50,14 @@ func (svc *Service) LoadDemo(ctx context.Context) (DemoResult, error) {
 	res.Created = true
 	partner, err := svc.demoUser(ctx, "partner@demo.voices.invalid", "Demo community group member", RolePartner, "Sparkbrook Neighbourhood Network")
 	if err != nil {
+		return res, err
+	}
+	cb, err := ParseCodebook(demoCodebook)
+	if err != nil {
+		return res, err
+	}
+	cb.CreatedBy, cb.CreatedAt = "demo", svc.Clock()
+	if err := svc.Store.AddCodebookVersion(ctx, s.ID, 0, cb); err != nil {
 		return res, err
 	}
 	rng := rand.New(rand.NewPCG(2027, 1))

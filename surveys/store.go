@@ -18,6 +18,7 @@ type Store interface {
 	CorrectionStore
 	CodebookStore
 	ThemeStore
+	CandidateStore
 	AdminStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the

@@ -474,3 +474,62 @@ func (db *DB) Decisions(ctx context.Context, surveyID int64) (map[surveys.Answer
 	}
 	return out, rows.Err()
 }
+
+// ReplaceOpenCandidates drops a survey's open candidates and stores list.
+func (db *DB) ReplaceOpenCandidates(ctx context.Context, surveyID int64, list []*surveys.ThemeCandidate) error {
+	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM theme_candidates WHERE survey_id = ? AND status = 'open'`, surveyID); err != nil {
+			return struct{}{}, err
+		}
+		for _, c := range list {
+			phrases, _ := json.Marshal(c.KeyPhrases)
+			quotes, _ := json.Marshal(c.Quotes)
+			res, err := tx.ExecContext(ctx, `INSERT INTO theme_candidates (survey_id, found_at, label, key_phrases, size, quotes, status)
+				VALUES (?, ?, ?, ?, ?, ?, 'open')`, surveyID, formatTime(c.FoundAt), c.Label, string(phrases), c.Size, string(quotes))
+			if err != nil {
+				return struct{}{}, err
+			}
+			if c.ID, err = res.LastInsertId(); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	})
+	return err
+}
+
+// Candidates lists a survey's candidates, open ones first, biggest first.
+func (db *DB) Candidates(ctx context.Context, surveyID int64) ([]*surveys.ThemeCandidate, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, found_at, label, key_phrases, size, quotes, status, COALESCE(theme, ''), COALESCE(decided_by, '')
+		FROM theme_candidates WHERE survey_id = ? ORDER BY status <> 'open', size DESC, id`, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*surveys.ThemeCandidate
+	for rows.Next() {
+		c := &surveys.ThemeCandidate{}
+		var at, phrases, quotes string
+		if err := rows.Scan(&c.ID, &at, &c.Label, &phrases, &c.Size, &quotes, &c.Status, &c.Theme, &c.DecidedBy); err != nil {
+			return nil, err
+		}
+		c.FoundAt = parseTime(at)
+		json.Unmarshal([]byte(phrases), &c.KeyPhrases)
+		json.Unmarshal([]byte(quotes), &c.Quotes)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DecideCandidate records the decision on an open candidate.
+func (db *DB) DecideCandidate(ctx context.Context, surveyID, id int64, status, theme, by string) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE theme_candidates SET status = ?, theme = NULLIF(?, ''), decided_by = ?
+		WHERE id = ? AND survey_id = ? AND status = 'open'`, status, theme, by, id, surveyID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return surveys.Errorf(surveys.ENOTFOUND, "There is no open candidate theme %d in this survey.", id)
+	}
+	return nil
+}
