@@ -64,6 +64,13 @@ func newAccessFixture(t *testing.T) *accessFixture {
 		}
 		f.tokens[name] = token
 	}
+	sv, err := f.db.Survey(f.ctx, "parks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.PutCodebook(f.ctx, sv, []byte("themes: [{id: paths, name: Paths, phrases: [path]}]")); err != nil {
+		t.Fatal(err)
+	}
 	f.partnerRef = enterFor(t, f.browsers["partner"], base, "visit", "yes")
 	f.interpRef = enterFor(t, f.browsers["interpreter"], base, "visit", "no")
 	resident := f.browser(t)
@@ -178,6 +185,23 @@ func TestAccessTable(t *testing.T) {
 		{method: "POST", path: "/dashboard/surveys", form: webForm("definition", slugged("made-on-web")), want: [6]int{seeOth, seeOth, 422, forbid, forbid, forbid}},
 		{method: "POST", path: "/dashboard/s/parks/edit", form: webForm("definition", entryYAML), want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
 		{method: "POST", path: "/dashboard/s/parks/open", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
+
+		// Themes: officers only.
+		{method: "GET", path: "/dashboard/s/parks/themes", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/themes/review", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/themes/report", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/themes/discover", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/themes/agreement", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/themes/suggest", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/codebook", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "PUT", path: "/api/v1/surveys/parks/codebook", body: func(string) string { return "themes: [{id: paths, name: Paths}]" }, want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "POST", path: "/api/v1/surveys/parks/themes/suggest", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/answers", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "POST", path: "/api/v1/surveys/parks/themes/decisions", body: func(string) string { return `{"decisions": []}` }, want: [6]int{unauth, 422, 422, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/summary", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/summary.csv", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/report", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/agreement", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 
 		// The JSON API.
 		{api: true, method: "GET", path: "/api/v1/surveys", want: [6]int{ok, ok, ok, ok, ok, ok}},
