@@ -20,11 +20,12 @@ bench:
 	go test -run '^$$' -bench 'Submit|Render|InboundSMS' -benchmem ./server/
 	go test -run '^$$' -bench Import50000 -benchtime 1x -benchmem ./server/
 
-# Theme suggestion speed on one core (the issue's budget: training on 5,000
-# answers <= 10 s, suggesting for 100,000 <= 10 s), with peak heap. Needs
-# ../shared/data/themes/fft-dev.csv; skipped without it.
+# Theme speed on one core (the issue's budget: training on 5,000 answers
+# <= 10 s, suggesting for 100,000 <= 10 s, discovery on 10,000 <= 30 s),
+# with peak heap. Needs ../shared/data/themes/fft-dev.csv; skipped without it.
 bench-themes:
 	go test -run '^$$' -bench 'Train5000|Suggest100000' -benchtime 3x -benchmem -cpu 1 ./surveys/themes/
+	go test -run '^$$' -bench Discover -benchtime 1x -benchmem -cpu 1 ./surveys/themes/
 
 # Theme suggestion quality: 5-fold cross-validation on fft-dev grouped by
 # respondent, with the per-theme table.
