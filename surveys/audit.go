@@ -44,7 +44,7 @@ const (
 // AuditActions lists every action, for choosing one to read.
 var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditSignOut, AuditSurveyCreate, AuditSurveyReplace,
 	AuditSurveyStatus, AuditEnteredFor, AuditImport, AuditExport, AuditUserAdd, AuditTokenCreate,
-	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditOrganisationAdd, AuditAuditExport}
+	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditOrganisationAdd, AuditAuditExport, AuditEqualityWithdraw}
 
 // AuditEvent is one line of the audit log.
 type AuditEvent struct {

@@ -20,6 +20,7 @@ type Store interface {
 	ThemeStore
 	CandidateStore
 	AdminStore
+	BreakdownStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

@@ -62,6 +62,15 @@ func (db *DB) CorrectResponse(ctx context.Context, r *surveys.Response, c *surve
 		if err == nil && latest != before {
 			return 0, surveys.Errorf(surveys.ECONFLICT, "Someone else corrected this response while you were working on it. Open it again to see their change, then make yours.")
 		}
+		// Equality answers the person withdrew must not come back, even
+		// from a form that still held them.
+		var withdrawn bool
+		if err := tx.QueryRowContext(ctx, `SELECT equality_withdrawn_at IS NOT NULL FROM responses WHERE id = ?`, r.ID).Scan(&withdrawn); err != nil {
+			return 0, err
+		}
+		if withdrawn && len(r.Equality) > 0 {
+			return 0, surveys.Errorf(surveys.ECONFLICT, "The person withdrew their equality answers from this response, so they cannot be added back. Leave the equality answers empty.")
+		}
 		for _, table := range []string{"answers", "answer_originals", "equality_answers"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE response_id = ?`, r.ID); err != nil {
 				return 0, err
