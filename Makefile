@@ -16,7 +16,8 @@ build:
 	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o bin/voices ./cmd/voices
 
 bench:
-	go test -run '^$$' -bench . -benchmem -benchtime 3x ./surveys/sqlite/
+	go test -run '^$$' -bench Export -benchmem -benchtime 3x ./surveys/sqlite/
+	go test -run '^$$' -bench Breakdown1M -benchmem -benchtime 3x ./surveys/sqlite/
 	go test -run '^$$' -bench 'Submit|Render|InboundSMS' -benchmem ./server/
 	go test -run '^$$' -bench Import50000 -benchtime 1x -benchmem ./server/
 
