@@ -85,6 +85,22 @@ func (db *DB) DisableUser(ctx context.Context, id int64, at time.Time) error {
 	return err
 }
 
+// SetPassword replaces a user's password and ends their sessions.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
+	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?`, hash, id)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if err := changedOne(res, id); err != nil {
+			return struct{}{}, err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
+		return struct{}{}, err
+	})
+	return err
+}
+
 // EnableUser turns an account on again.
 func (db *DB) EnableUser(ctx context.Context, id int64) error {
 	res, err := db.write.ExecContext(ctx, `UPDATE users SET disabled_at = NULL WHERE id = ?`, id)
