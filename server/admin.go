@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"slices"
@@ -58,7 +59,7 @@ func (s *Server) adminNav(lang, current string) []adminNav {
 func (s *Server) doneMessage(c *fiber.Ctx, lang string, names map[int64]string) string {
 	done, id := c.Query("done"), int64(c.QueryInt("id"))
 	name, ok := names[id]
-	if !ok || !slices.Contains([]string{"added", "changed", "disabled", "enabled"}, done) {
+	if !ok || !slices.Contains([]string{"added", "changed", "disabled", "enabled", "password"}, done) {
 		return ""
 	}
 	return s.tr.T(lang, "admin.done."+done, name)
@@ -417,4 +418,46 @@ func (s *Server) exportAuditLog(c *fiber.Ctx) error {
 		w.Flush()
 	})
 	return nil
+}
+
+// passwordPage lets an administrator set a new password for a user who
+// has forgotten theirs.
+func (s *Server) passwordPage(c *fiber.Ctx) error {
+	u, err := s.pathUser(c)
+	if err != nil {
+		return err
+	}
+	return s.renderPassword(c, fiber.StatusOK, u, "")
+}
+
+func (s *Server) renderPassword(c *fiber.Ctx, status int, u *surveys.User, problem string) error {
+	lang := c.Locals(langKey).(string)
+	title := s.tr.T(lang, "admin.password.title", u.Name)
+	f := &field{ID: "password", Name: "password", Kind: "password", Label: s.tr.T(lang, "admin.password.label"),
+		Hint: s.tr.T(lang, "admin.password.hint", surveys.MinPasswordLength), Error: problem}
+	p := &page{Lang: lang, Title: title, Back: fmt.Sprintf("/dashboard/users/%d/edit", u.ID),
+		Data: struct {
+			Title, Action string
+			Field         *field
+		}{title, fmt.Sprintf("/dashboard/users/%d/password", u.ID), f}}
+	if problem != "" {
+		p.Errors = []summaryError{{Href: "#password", Text: problem}}
+	}
+	return s.render(c, status, "password", p)
+}
+
+func (s *Server) setPassword(c *fiber.Ctx) error {
+	u, err := s.pathUser(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.SetPassword(c.UserContext(), currentUser(c), u.ID, c.FormValue("password")); err != nil {
+		if surveys.ErrorCode(err) == surveys.EINVALID {
+			lang := c.Locals(langKey).(string)
+			msg := s.tr.T(lang, "admin.password.problem", surveys.MinPasswordLength, surveys.MaxPasswordLength)
+			return s.renderPassword(c, fiber.StatusUnprocessableEntity, u, msg)
+		}
+		return err
+	}
+	return c.Redirect(doneHref("/dashboard/users", "password", u.ID), fiber.StatusSeeOther)
 }

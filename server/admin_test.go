@@ -562,3 +562,35 @@ func TestAuditCSV(t *testing.T) {
 		}
 	}
 }
+
+// An administrator sets a new password on the web: the form names a short
+// one, and a good one signs the user out and lets them in with it.
+func TestAdminSetsPassword(t *testing.T) {
+	f := newWebFixture(t, 0)
+	admin := f.signedIn(t, "ada@example.org", surveys.RoleAdmin, "")
+	amina := f.signedIn(t, "amina@example.org", surveys.RolePartner, "Ladywood Community Group")
+	u, err := f.db.UserByEmail(f.ctx, "amina@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/dashboard/users/%d/password", u.ID)
+	if p := amina.get(page); p.status != http.StatusForbidden {
+		t.Errorf("a partner opening it: got %d, want 403", p.status)
+	}
+	if p := admin.get(fmt.Sprintf("/dashboard/users/%d/edit", u.ID)); !strings.Contains(p.body, `href="`+page+`"`) {
+		t.Errorf("the user's page does not link to setting a password")
+	}
+	admin.get(page)
+	if p := admin.post(page, webForm("password", "short")); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, `href="#password"`) {
+		t.Errorf("a short password: got %d, want 422 pointing at the field", p.status)
+	}
+	if p := admin.post(page, webForm("password", "a brand new long passphrase")); p.status != http.StatusSeeOther || !strings.Contains(p.location(), "done=password") {
+		t.Fatalf("setting it: got %s to %q", p, p.location())
+	}
+	if p := amina.get("/dashboard"); p.status != http.StatusSeeOther {
+		t.Errorf("Amina's old session: got %d, want signed out (303)", p.status)
+	}
+	if p := amina.signIn("amina@example.org", "a brand new long passphrase", ""); p.status != http.StatusSeeOther || p.location() != "/dashboard" {
+		t.Errorf("signing in with the new password: got %s to %q", p, p.location())
+	}
+}

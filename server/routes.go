@@ -94,18 +94,22 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	staff.Get("/imports/:id", s.importReport)
 
 	// Administrators: users, organisations and the audit log (403 for
-	// anyone else; the Service checks again).
-	app.Get("/dashboard/users", s.staffPages, s.requireSession, s.requireAdmin, s.usersPage)
-	app.Get("/dashboard/users/new", s.staffPages, s.requireSession, s.requireAdmin, s.newUserPage)
-	app.Post("/dashboard/users", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.addUser)
-	app.Get("/dashboard/users/:id/edit", s.staffPages, s.requireSession, s.requireAdmin, s.editUserPage)
-	app.Post("/dashboard/users/:id", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.changeUser)
-	app.Post("/dashboard/users/:id/disable", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.setUserStatus(true))
-	app.Post("/dashboard/users/:id/enable", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.setUserStatus(false))
-	app.Get("/dashboard/organisations", s.staffPages, s.requireSession, s.requireAdmin, s.organisationsPage)
-	app.Post("/dashboard/organisations", s.staffPages, postLimit, s.checkForm, s.requireSession, s.requireAdmin, s.addOrganisation)
-	app.Get("/dashboard/audit", s.staffPages, s.requireSession, s.requireAdmin, s.auditPage)
-	app.Get("/dashboard/audit.csv", s.staffPages, s.requireSession, s.requireAdmin, s.exportAuditLog)
+	// anyone else; the Service checks again). Inside the staff group, so
+	// the session, form token and rate limit are applied once.
+	admin := s.requireAdmin
+	staff.Get("/users", admin, s.usersPage)
+	staff.Get("/users/new", admin, s.newUserPage)
+	staff.Post("/users", admin, s.addUser)
+	staff.Get("/users/:id/edit", admin, s.editUserPage)
+	staff.Post("/users/:id", admin, s.changeUser)
+	staff.Post("/users/:id/disable", admin, s.setUserStatus(true))
+	staff.Post("/users/:id/enable", admin, s.setUserStatus(false))
+	staff.Get("/users/:id/password", admin, s.passwordPage)
+	staff.Post("/users/:id/password", admin, s.setPassword)
+	staff.Get("/organisations", admin, s.organisationsPage)
+	staff.Post("/organisations", admin, s.addOrganisation)
+	staff.Get("/audit", admin, s.auditPage)
+	staff.Get("/audit.csv", admin, s.exportAuditLog)
 
 	// Twilio's webhooks (signature-checked).
 	app.Post("/sms/twilio", s.smsInbound)

@@ -47,11 +47,19 @@ func (s *Server) themesOverview(c *fiber.Ctx) error {
 		return err
 	}
 	if d.Codebook != nil {
-		sum, err := s.svc.ThemeSummary(ctx, sv, lang)
-		if err != nil {
-			return err
+		// Counting is all this page needs: not the summary's splits and quotes.
+		for _, undecided := range []bool{false, true} {
+			n := 0
+			err := s.store.EachFreeTextAnswer(ctx, sv.ID, sv.FreeTextKeys(), undecided, func(surveys.AnswerKey, string) error { n++; return nil })
+			if err != nil {
+				return err
+			}
+			if undecided {
+				d.Undecided, d.Decided = n, d.Decided-n
+			} else {
+				d.Decided = n
+			}
 		}
-		d.Decided, d.Undecided = sum.Decided, sum.Undecided
 	}
 	if n := c.Query("suggested"); n != "" {
 		d.Notice = s.tr.T(lang, "themes.suggested", n)

@@ -55,6 +55,9 @@ func TestThemePages(t *testing.T) {
 	if !strings.Contains(next.body, "10 decisions saved.") {
 		t.Errorf("the queue does not say the decisions were saved")
 	}
+	if p := officer.get(themes); !regexp.MustCompile(`Decided by a person</dt><dd class="summary-value">10</dd>`).MatchString(p.body) {
+		t.Errorf("the overview does not count the 10 decided answers")
+	}
 	// A theme that is not in the codebook is refused.
 	officer.get(themes + "/review")
 	if p := officer.post(themes+"/review", webForm("answer", answers[0][1], "themes:"+answers[0][1], "weather")); p.status != http.StatusUnprocessableEntity {

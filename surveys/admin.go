@@ -63,6 +63,9 @@ type AdminStore interface {
 	DisableUser(ctx context.Context, id int64, at time.Time) error
 	// EnableUser turns an account on again; ENOTFOUND if there is none.
 	EnableUser(ctx context.Context, id int64) error
+	// SetPassword replaces a user's password hash, clears their failed
+	// sign-ins and lock, and ends their sessions; ENOTFOUND if there is none.
+	SetPassword(ctx context.Context, id int64, hash string) error
 	// Organisations lists organisations by name, with their member counts.
 	Organisations(ctx context.Context) ([]*Organisation, error)
 	// CreateOrganisation adds an organisation; ECONFLICT if one with the
@@ -232,4 +235,31 @@ func (svc *Service) AddOrganisation(ctx context.Context, by *User, name string) 
 	}
 	svc.audit(ctx, AuditOrganisationAdd, "organisation:"+o.Name, "")
 	return o, nil
+}
+
+// SetPassword gives a user a new password, set by an administrator for
+// someone who has forgotten theirs (there is no email in Voices to send a
+// reset link). It ends the user's sessions, so a browser left signed in
+// elsewhere is signed out; their API tokens are kept.
+func (svc *Service) SetPassword(ctx context.Context, by *User, id int64, password string) (*User, error) {
+	if err := requireAdmin(by, "set passwords"); err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(password); n < MinPasswordLength || n > MaxPasswordLength {
+		return nil, &Error{Code: EINVALID, Message: "The password could not be set.",
+			Fields: map[string]string{"password": fmt.Sprintf("must be between %d and %d characters long", MinPasswordLength, MaxPasswordLength)}}
+	}
+	u, err := svc.Store.UserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.Store.SetPassword(ctx, id, hash); err != nil {
+		return nil, err
+	}
+	svc.audit(ctx, AuditUserPassword, "user:"+u.Email, "")
+	return u, nil
 }

@@ -37,6 +37,7 @@ const (
 	AuditUserChange      = "user.change"
 	AuditUserDisable     = "user.disable"
 	AuditUserEnable      = "user.enable"
+	AuditUserPassword    = "user.password"
 	AuditOrganisationAdd = "organisation.add"
 	AuditAuditExport     = "audit.export"
 )
@@ -44,7 +45,8 @@ const (
 // AuditActions lists every action, for choosing one to read.
 var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditSignOut, AuditSurveyCreate, AuditSurveyReplace,
 	AuditSurveyStatus, AuditEnteredFor, AuditImport, AuditExport, AuditUserAdd, AuditTokenCreate,
-	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditOrganisationAdd, AuditAuditExport, AuditEqualityWithdraw}
+	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditUserPassword, AuditOrganisationAdd, AuditAuditExport,
+	AuditCorrection, AuditCodebook, AuditThemeSuggest, AuditThemeReview, AuditThemeTraining, AuditThemeDiscover, AuditEqualityWithdraw}
 
 // AuditEvent is one line of the audit log.
 type AuditEvent struct {

@@ -182,3 +182,35 @@ func auditExport(ctx context.Context, args []string, sys stdio) error {
 	}
 	return os.Rename(tmp.Name(), *out)
 }
+
+// userPassword sets a new password for a user who has forgotten theirs,
+// read from standard input like `user add`.
+func userPassword(ctx context.Context, args []string, sys stdio) error {
+	fs := flag.NewFlagSet("user password", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	email := fs.String("email", "", "the user's email address")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if err := required("db", *dbPath, "email", *email); err != nil {
+		return err
+	}
+	password, err := readPassword(sys.in)
+	if err != nil {
+		return err
+	}
+	db, svc, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, *email)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.SetPassword(ctx, surveys.CommandLine(), u.ID, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(sys.err, "set a new password for %s and signed them out of their browsers\n", u.Email)
+	return nil
+}

@@ -130,3 +130,44 @@ func TestCLIAdminMistakes(t *testing.T) {
 		})
 	}
 }
+
+// An administrator sets a new password for someone who forgot theirs: the
+// old one stops working, the new one works, and it is in the audit log.
+func TestCLIUserPassword(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "voices.db")
+	if code, _, errOut := cli(t, "correct horse battery staple\n", nil, "user", "add", "--db", db, "--email", "amina@example.org", "--name", "Amina", "--role", "officer"); code != 0 {
+		t.Fatalf("user add: %d %s", code, errOut)
+	}
+	if code, _, errOut := cli(t, "short\n", nil, "user", "password", "--db", db, "--email", "amina@example.org"); code != 1 || !strings.Contains(errOut, "password") {
+		t.Errorf("a short password: got %d %q, want 1 naming the password", code, errOut)
+	}
+	if code, _, errOut := cli(t, "a brand new long passphrase\n", nil, "user", "password", "--db", db, "--email", "nobody@example.org"); code != 1 {
+		t.Errorf("an unknown user: got %d %q, want 1", code, errOut)
+	}
+	if code, _, errOut := cli(t, "a brand new long passphrase\n", nil, "user", "password", "--db", db, "--email", "amina@example.org"); code != 0 {
+		t.Fatalf("user password: got %d %q", code, errOut)
+	}
+	store, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := &surveys.Service{Store: store}
+	if _, _, err := svc.SignIn(context.Background(), "amina@example.org", "correct horse battery staple"); err == nil {
+		t.Errorf("the old password still signs in")
+	}
+	if _, _, err := svc.SignIn(context.Background(), "amina@example.org", "a brand new long passphrase"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	events, err := svc.AuditLog(context.Background(), surveys.CommandLine(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range events {
+		found = found || (e.Action == surveys.AuditUserPassword && e.Target == "user:amina@example.org" && e.Actor == "cli")
+	}
+	if !found {
+		t.Errorf("the audit log does not record the new password")
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -35,21 +34,7 @@ func themesDiscover(_ context.Context, args []string, sys stdio) error {
 	if err := required("input", *input); err != nil {
 		return err
 	}
-	var (
-		data []byte
-		err  error
-		name = *input
-	)
-	if name == "-" {
-		name = "standard input"
-		data, err = io.ReadAll(sys.in)
-	} else {
-		data, err = os.ReadFile(name)
-	}
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", name, err)
-	}
-	ids, texts, err := readDiscoverInput(name, data)
+	ids, texts, err := readAnswers(*input, sys)
 	if err != nil {
 		return err
 	}
@@ -89,14 +74,34 @@ func themesDiscover(_ context.Context, args []string, sys stdio) error {
 		_, err := sys.out.Write(buf.Bytes())
 		return err
 	}
-	return discoverWriteFile(*out, buf.Bytes())
+	return writeFileReplacing(*out, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 }
 
-// readDiscoverInput reads a CSV with a header naming the columns id and text (in
+// readAnswers reads the answers of a CSV file of id and text columns, or of
+// standard input when path is "-".
+func readAnswers(path string, sys stdio) (ids, texts []string, err error) {
+	var data []byte
+	name := path
+	if path == "-" {
+		name = "standard input"
+		data, err = io.ReadAll(sys.in)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return readAnswersCSV(name, data)
+}
+
+// readAnswersCSV reads a CSV with a header naming the columns id and text (in
 // any order, other columns ignored), as spreadsheets save it: a byte order
 // mark, CRLF line ends, or Windows-1252 instead of UTF-8 are all fine.
 // Every mistake names the file, and the line and column where it can.
-func readDiscoverInput(name string, data []byte) (ids, texts []string, err error) {
+func readAnswersCSV(name string, data []byte) (ids, texts []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		// Excel's "CSV" (not "CSV UTF-8") is Windows-1252 in the UK.
@@ -110,7 +115,7 @@ func readDiscoverInput(name string, data []byte) (ids, texts []string, err error
 		return nil, nil, fmt.Errorf("%s is empty: its first row must name the columns id and text", name)
 	}
 	if err != nil {
-		return nil, nil, discoverCSVError(name, err)
+		return nil, nil, csvProblem(name, err)
 	}
 	idCol, textCol := -1, -1
 	for i, h := range header {
@@ -132,7 +137,7 @@ func readDiscoverInput(name string, data []byte) (ids, texts []string, err error
 		at   int
 	}{{"id", idCol}, {"text", textCol}} {
 		if col.at < 0 {
-			return nil, nil, fmt.Errorf("%s: no column \"%s\": the first row must name the columns id and text (it names %s)", name, col.name, discoverQuoted(header))
+			return nil, nil, fmt.Errorf("%s: no column \"%s\": the first row must name the columns id and text (it names %s)", name, col.name, quotedCells(header))
 		}
 	}
 	cr.FieldsPerRecord = len(header)
@@ -143,7 +148,7 @@ func readDiscoverInput(name string, data []byte) (ids, texts []string, err error
 			break
 		}
 		if err != nil {
-			return nil, nil, discoverCSVError(name, err)
+			return nil, nil, csvProblem(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		id := strings.TrimSpace(rec[idCol])
@@ -163,8 +168,8 @@ func readDiscoverInput(name string, data []byte) (ids, texts []string, err error
 	return ids, texts, nil
 }
 
-// discoverCSVError says where and how a CSV file is broken.
-func discoverCSVError(name string, err error) error {
+// csvProblem says where and how a CSV file is broken.
+func csvProblem(name string, err error) error {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("reading %s: %w", name, err)
@@ -178,28 +183,10 @@ func discoverCSVError(name string, err error) error {
 	return fmt.Errorf("%s line %d: %v", name, pe.Line, pe.Err)
 }
 
-func discoverQuoted(cells []string) string {
+func quotedCells(cells []string) string {
 	q := make([]string, len(cells))
 	for i, c := range cells {
 		q[i] = strconv.Quote(c)
 	}
 	return strings.Join(q, ", ")
-}
-
-// discoverWriteFile writes data beside path and renames it into place, so a
-// failed run never leaves a half-written file where a good one is expected.
-func discoverWriteFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".voices-discover-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -43,6 +43,7 @@ Usage:
   voices user list --db PATH
   voices user disable --db PATH --email E   (signs them out everywhere; deletes their API tokens)
   voices user enable --db PATH --email E
+  voices user password --db PATH --email E < newpassword   (for someone who has forgotten theirs; ends their sessions)
   voices org add --db PATH --name N
   voices org list --db PATH
   voices audit export --db PATH --out FILE.csv   (--out - for standard output)
@@ -122,6 +123,8 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return userStatus(true)(ctx, rest, sys)
 	case "user enable":
 		return userStatus(false)(ctx, rest, sys)
+	case "user password":
+		return userPassword(ctx, rest, sys)
 	case "org add":
 		return orgAdd(ctx, rest, sys)
 	case "org list":

@@ -34,7 +34,7 @@ func themesPredict(ctx context.Context, args []string, sys stdio) error {
 	if err != nil {
 		return err
 	}
-	ids, texts, err := readTextsCSV(*input)
+	ids, texts, err := readAnswers(*input, sys)
 	if err != nil {
 		return err
 	}
@@ -155,19 +155,6 @@ func readLabelledCSV(path, group string, required bool, sys stdio) (examples []t
 		return nil, false, fmt.Errorf("%s has no rows with both text and themes", path)
 	}
 	return examples, hasGroup, nil
-}
-
-// readTextsCSV reads the answers to theme: id and text columns.
-func readTextsCSV(path string) (ids, texts []string, err error) {
-	rows, col, err := readCSVColumns(path, "id", "text")
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, row := range rows {
-		ids = append(ids, row[col["id"]])
-		texts = append(texts, row[col["text"]])
-	}
-	return ids, texts, nil
 }
 
 // readCSVColumns reads a CSV file with a header row (a byte order mark and CRLF

@@ -44,14 +44,11 @@ func (db *DB) ChangeUser(ctx context.Context, id int64, c *surveys.UserChange) (
 	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
 		var orgID int64
 		if c.Organisation != "" {
-			_, err := tx.ExecContext(ctx, `INSERT INTO organisations (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
-				c.Organisation, formatTime(time.Now()))
+			id, _, err := organisation(ctx, tx, c.Organisation, time.Now())
 			if err != nil {
 				return struct{}{}, err
 			}
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE name = ?`, c.Organisation).Scan(&orgID); err != nil {
-				return struct{}{}, err
-			}
+			orgID = id
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, organisation_id = ? WHERE id = ?`, c.Role, nullInt(orgID), id)
 		if err != nil {
@@ -83,6 +80,22 @@ func (db *DB) DisableUser(ctx context.Context, id int64, at time.Time) error {
 			return struct{}{}, err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, id)
+		return struct{}{}, err
+	})
+	return err
+}
+
+// SetPassword replaces a user's password and ends their sessions.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
+	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?`, hash, id)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if err := changedOne(res, id); err != nil {
+			return struct{}{}, err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
 		return struct{}{}, err
 	})
 	return err

@@ -141,3 +141,21 @@ func TestCodingStore(t *testing.T) {
 		t.Errorf("model: got %+v, %v; want %+v", got, err, rec)
 	}
 }
+
+// Organisations are one whatever the case their name is typed in.
+func TestOrganisationNamesIgnoreCase(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	svc := &surveys.Service{Store: db}
+	a, err := svc.AddUser(ctx, &surveys.NewUser{Email: "a@example.org", Name: "A", Role: surveys.RolePartner, Organisation: "Ladywood Network", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := svc.AddUser(ctx, &surveys.NewUser{Email: "b@example.org", Name: "B", Role: surveys.RolePartner, Organisation: "ladywood NETWORK", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.OrganisationID != b.OrganisationID || b.Organisation != "Ladywood Network" {
+		t.Errorf("got organisations %d %q and %d %q, want one, as first written", a.OrganisationID, a.Organisation, b.OrganisationID, b.Organisation)
+	}
+}

@@ -15,14 +15,11 @@ func (db *DB) CreateUser(ctx context.Context, u *surveys.NewUser, passwordHash s
 		now := time.Now().UTC()
 		user := &surveys.User{Email: u.Email, Name: u.Name, Role: u.Role, Organisation: u.Organisation, CreatedAt: now}
 		if u.Organisation != "" {
-			_, err := tx.ExecContext(ctx, `INSERT INTO organisations (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
-				u.Organisation, formatTime(now))
+			id, name, err := organisation(ctx, tx, u.Organisation, now)
 			if err != nil {
 				return nil, err
 			}
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE name = ?`, u.Organisation).Scan(&user.OrganisationID); err != nil {
-				return nil, err
-			}
+			user.OrganisationID, user.Organisation = id, name
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, organisation_id, password_hash, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.Role, nullInt(user.OrganisationID), passwordHash, formatTime(now))
@@ -184,4 +181,25 @@ func (db *DB) RecordAudit(ctx context.Context, e *surveys.AuditEvent) error {
 // AuditLog returns events newest first.
 func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]*surveys.AuditEvent, error) {
 	return db.AuditEvents(ctx, surveys.AuditQuery{Before: before, Limit: limit})
+}
+
+// organisation returns the organisation called name, whatever its case
+// ("Ladywood Network" and "ladywood network" are one group), adding it if
+// there is none; it returns the name as first written.
+func organisation(ctx context.Context, tx *sql.Tx, name string, now time.Time) (int64, string, error) {
+	var id int64
+	var stored string
+	err := tx.QueryRowContext(ctx, `SELECT id, name FROM organisations WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1`, name).Scan(&id, &stored)
+	if err == nil {
+		return id, stored, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO organisations (name, created_at) VALUES (?, ?)`, name, formatTime(now))
+	if err != nil {
+		return 0, "", err
+	}
+	id, err = res.LastInsertId()
+	return id, name, err
 }

@@ -65,6 +65,14 @@ describe('administrators', () => {
     await page.click('main a:has-text("Change Bilal Khan")');
     await page.waitForURL(/\/dashboard\/users\/\d+\/edit$/);
     await t.test('change-user page', () => runAxe(page, 'change-user page'));
+    const edit = page.url();
+    await page.click('main a[href$="/password"]');
+    await page.waitForURL(/\/password$/);
+    await t.test('set-password page', () => runAxe(page, 'set-password page'));
+    await submit(page, 'main form button[type="submit"]');
+    assert.ok(await page.locator('.error-summary a[href="#password"]').count() > 0, 'an empty password should be in the error summary');
+    await t.test('set-password error state', () => runAxe(page, 'set-password error state'));
+    await page.goto(edit);
     await submit(page, 'main form[action$="/disable"] button');
     assert.match(await page.textContent('main [role="status"]'), /turned off/);
 
