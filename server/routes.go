@@ -150,6 +150,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Get("/surveys/:slug/themes/report", s.officer, s.themesReport)
 	api.Post("/surveys/:slug/themes/discover", s.officer, s.discoverThemes)
 	api.Get("/surveys/:slug/themes/candidates", s.officer, s.listCandidates)
+	api.Get("/surveys/:slug/breakdown", s.officer, s.breakdown)
+	api.Post("/responses/:reference/equality/withdraw", postLimit, s.withdrawEquality)
 	api.Get("/audit", s.auditLog)
 	api.Get("/audit.csv", s.exportAuditLog)
 	api.Get("/translations", s.listTranslations)

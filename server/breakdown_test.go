@@ -1,0 +1,140 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+)
+
+// breakdownYAML asks equality questions and a choice question.
+const breakdownYAML = `
+slug: parks
+title: {en: "Parks"}
+languages: [en]
+status: open
+equality_monitoring: true
+questions:
+  - {key: visit, type: yes_no, required: true, prompt: {en: "Do you visit parks?"}}
+`
+
+type breakdownCell struct {
+	Group      map[string]string `json:"group"`
+	Value      string            `json:"value"`
+	Count      *int              `json:"count"`
+	Suppressed bool              `json:"suppressed"`
+	Share      *float64          `json:"share"`
+	Lift       *float64          `json:"lift"`
+	P          *float64          `json:"p"`
+}
+
+func TestBreakdownAPI(t *testing.T) {
+	f := newFixture(t)
+	slug := f.create(t, breakdownYAML)
+	submit := func(n int, sex, visit string) []string {
+		var refs []string
+		for i := 0; i < n; i++ {
+			refs = append(refs, f.submit(t, slug, "", fmt.Sprintf(`{"answers": {"visit": %q}, "equality": {"sex": %q}}`, visit, sex)))
+		}
+		return refs
+	}
+	// 100 women (72 visit), 60 men (24 visit).
+	women := submit(72, "female", "yes")
+	submit(28, "female", "no")
+	submit(24, "male", "yes")
+	submit(36, "male", "no")
+
+	get := func(query string, token string) (int, []breakdownCell, map[string]any) {
+		resp, body := f.send(t, http.MethodGet, "/api/v1/surveys/"+slug+"/breakdown?"+query, token, "", "")
+		var got struct {
+			By        []string        `json:"by"`
+			Threshold int             `json:"threshold"`
+			Rounding  int             `json:"rounding"`
+			Cells     []breakdownCell `json:"cells"`
+		}
+		var raw map[string]any
+		json.Unmarshal(body, &got)
+		json.Unmarshal(body, &raw)
+		return resp.StatusCode, got.Cells, raw
+	}
+	cell := func(cells []breakdownCell, sex, value string) *breakdownCell {
+		for i := range cells {
+			if cells[i].Group["sex"] == sex && cells[i].Value == value {
+				return &cells[i]
+			}
+		}
+		return nil
+	}
+	if status, _, _ := get("by=sex", f.partner); status != http.StatusForbidden {
+		t.Errorf("a partner: got %d, want 403", status)
+	}
+	if status, _, raw := get("by=shoe_size", f.officer); status != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown dimension: got %d %v, want 422", status, raw)
+	}
+	// By the answer to a question: women visit far more than men.
+	status, cells, _ := get("by=sex&question=visit", f.officer)
+	if status != http.StatusOK {
+		t.Fatalf("by sex and visit: got %d", status)
+	}
+	visit := cell(cells, "female", "yes")
+	if visit == nil || visit.Count == nil || *visit.Count != 70 || visit.Lift == nil || *visit.Lift <= 1 || visit.P == nil || *visit.P >= 0.05 {
+		data, _ := json.Marshal(visit)
+		t.Errorf("women who visit: got %s, want 70 (72 rounded), a lift above 1 and p < 0.05", data)
+	}
+	if men := cell(cells, "male", "yes"); men == nil || men.Lift == nil || *men.Lift >= 1 {
+		t.Errorf("men who visit: got %+v, want a lift below 1", men)
+	}
+
+	// Three who prefer not to say: their cell is hidden, and so is another
+	// in its line (the smallest), or the published total would give it back.
+	submit(3, "prefer_not_to_say", "yes")
+
+	status, cells, raw := get("by=sex", f.officer)
+	if status != http.StatusOK || raw["threshold"] != 10.0 || raw["rounding"] != 5.0 {
+		t.Fatalf("by sex: got %d %v", status, raw)
+	}
+	tests := []struct {
+		sex        string
+		count      int
+		suppressed bool
+	}{
+		{"female", 100, false},
+		{"male", 0, true},              // secondary: the smallest other cell of the line
+		{"prefer_not_to_say", 0, true}, // 3 is below 10
+		{"*", 165, false},              // 163 rounds to 165
+	}
+	for _, tt := range tests {
+		c := cell(cells, tt.sex, "")
+		switch {
+		case c == nil:
+			t.Errorf("%s: no cell", tt.sex)
+		case c.Suppressed != tt.suppressed:
+			t.Errorf("%s: suppressed %v, want %v", tt.sex, c.Suppressed, tt.suppressed)
+		case tt.suppressed && (c.Count != nil || c.Share != nil):
+			t.Errorf("%s: a suppressed cell shows a count or share", tt.sex)
+		case !tt.suppressed && (c.Count == nil || *c.Count != tt.count):
+			t.Errorf("%s: got count %v, want %d", tt.sex, c.Count, tt.count)
+		}
+	}
+	hidden := 0
+	for _, sex := range []string{"female", "male", "prefer_not_to_say", "not_answered"} {
+		if c := cell(cells, sex, ""); c != nil && c.Suppressed {
+			hidden++
+		}
+	}
+	if hidden == 1 {
+		t.Errorf("exactly one hidden cell in a line with a published total")
+	}
+
+	// Withdrawal by reference: the respondent's answers go.
+	resp, body := f.send(t, http.MethodPost, "/api/v1/responses/"+women[0]+"/equality/withdraw", "", "", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("withdraw: got %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := f.send(t, http.MethodPost, "/api/v1/responses/AAA-AAA/equality/withdraw", "", "", ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("withdrawing an unknown reference: got %d, want 404", resp.StatusCode)
+	}
+	if r := f.byReference(t, slug, women[0]); r.Equality != nil {
+		t.Errorf("after withdrawal the response still has equality answers: %v", r.Equality)
+	}
+}
