@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -181,8 +182,8 @@ func (db *DB) CountGroups(ctx context.Context, surveyID int64, q surveys.Breakdo
 // response said), and records when, in one transaction.
 func (db *DB) WithdrawEquality(ctx context.Context, reference string) error {
 	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM responses WHERE reference = ?`, reference).Scan(&id)
+		var id, surveyID int64
+		err := tx.QueryRowContext(ctx, `SELECT id, survey_id FROM responses WHERE reference = ?`, reference).Scan(&id, &surveyID)
 		if err == sql.ErrNoRows {
 			return struct{}{}, surveys.Errorf(surveys.ENOTFOUND, "There is no response with this reference. Check it against the one you were shown when you answered.")
 		}
@@ -190,6 +191,9 @@ func (db *DB) WithdrawEquality(ctx context.Context, reference string) error {
 			return struct{}{}, err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM equality_answers WHERE response_id = ?`, id); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE breakdown_profiles SET `+equalityCodesZero+` WHERE survey_id = ? AND response_id = ?`, surveyID, id); err != nil {
 			return struct{}{}, err
 		}
 		if err := scrubCorrections(ctx, tx, id); err != nil {
@@ -247,3 +251,14 @@ func scrubCorrections(ctx context.Context, tx *sql.Tx, id int64) error {
 	}
 	return nil
 }
+
+// equalityCodesZero sets every equality column of a profile to "not answered".
+var equalityCodesZero = func() string {
+	var set []string
+	for _, d := range profileDimensions {
+		if surveys.IsEqualityDimension(d) {
+			set = append(set, d+" = 0")
+		}
+	}
+	return strings.Join(set, ", ")
+}()

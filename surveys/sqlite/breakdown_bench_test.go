@@ -191,8 +191,17 @@ FROM responses WHERE id %% 2 = 0;`,
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	_, err = raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-	return err
+	if _, err := raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return err
+	}
+	// Rows written straight into the tables get their breakdown profiles
+	// the way a migrated database does.
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.RebuildBreakdownProfiles(ctx)
 }
 
 // BenchmarkBreakdown1M counts 1,000,000 responses by ethnic_group_broad,

@@ -231,3 +231,61 @@ func TestServiceCountGroupsThemeNeedsCodebook(t *testing.T) {
 		t.Errorf("theme without a codebook: got %v, want %s naming theme", err, surveys.EINVALID)
 	}
 }
+
+// A correction that changes equality answers changes the breakdown with it,
+// in the same transaction as the answers.
+func TestBreakdownFollowsCorrections(t *testing.T) {
+	db, svc, s, rs := breakdownSurvey(t)
+	ctx := context.Background()
+	count := func(age string) int {
+		t.Helper()
+		got, err := svc.CountGroups(ctx, s, surveys.BreakdownQuery{By: []string{"age_band"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range got {
+			if c.Groups[0] == age {
+				return c.Count
+			}
+		}
+		return 0
+	}
+	if got := count("16_24"); got != 1 {
+		t.Fatalf("16_24 before: got %d, want 1", got)
+	}
+	stored, err := db.ResponseByReference(ctx, s.ID, rs[4].Reference, surveys.ResponseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := *stored
+	after.Equality = map[string]string{"age_band": "65_74"}
+	if err := db.CorrectResponse(ctx, &after, &surveys.Correction{ResponseID: stored.ID, At: time.Now(), Actor: "t", Reason: "typo",
+		Before: stored.Contents(), After: after.Contents()}); err != nil {
+		t.Fatal(err)
+	}
+	if got16, got65 := count("16_24"), count("65_74"); got16 != 0 || got65 != 1 {
+		t.Errorf("after the correction: got 16_24 %d and 65_74 %d, want 0 and 1", got16, got65)
+	}
+}
+
+// Profiles are an index: rebuilt from the responses (as when the migration
+// that adds them is applied to a database with responses), they count the same.
+func TestRebuildBreakdownProfiles(t *testing.T) {
+	db, svc, s, _ := breakdownSurvey(t)
+	ctx := context.Background()
+	q := surveys.BreakdownQuery{By: []string{"ethnic_group_broad", "age_band", "channel"}}
+	before, err := svc.CountGroups(ctx, s, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RebuildBreakdownProfiles(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := svc.CountGroups(ctx, s, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) || len(after) == 0 {
+		t.Errorf("after rebuilding: got %v, want %v", after, before)
+	}
+}

@@ -76,8 +76,11 @@ func (db *DB) CorrectResponse(ctx context.Context, r *surveys.Response, c *surve
 				return 0, err
 			}
 		}
-		w := &responseWriter{ctx: ctx, tx: tx}
+		w := &responseWriter{db: db, ctx: ctx, tx: tx}
 		err = w.contents(r.ID, r)
+		if err == nil {
+			err = w.profile(r.ID, r)
+		}
 		if err = errors.Join(err, w.close(err == nil)); err != nil {
 			return 0, err
 		}

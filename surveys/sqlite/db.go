@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -37,6 +38,8 @@ type DB struct {
 	// stored updated_at still matches it.
 	mu          sync.Mutex
 	definitions map[string]cachedSurvey
+
+	codes breakdownCodes // see profiles.go
 }
 
 type cachedSurvey struct {
@@ -76,6 +79,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	db.read = read
+	if slices.Contains(db.Applied, "0012_equality_breakdowns.sql") {
+		// The migration made the tables; the responses already stored get
+		// their profiles now (see profiles.go).
+		if err := db.RebuildBreakdownProfiles(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("filling the breakdown profiles: %w", err)
+		}
+	}
 	return db, nil
 }
 

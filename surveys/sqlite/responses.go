@@ -19,7 +19,7 @@ var equalityInsert = "INSERT INTO equality_answers (response_id, standard, " +
 // transaction: all of it or nothing.
 func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 	id, err := inTx(ctx, db.write, func(tx *sql.Tx) (int64, error) {
-		return insertResponse(ctx, tx, r)
+		return db.insertResponse(ctx, tx, r)
 	})
 	if err != nil {
 		return err
@@ -29,8 +29,8 @@ func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
 }
 
 // insertResponse writes one response with everything it holds in tx.
-func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64, error) {
-	w := &responseWriter{ctx: ctx, tx: tx}
+func (db *DB) insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64, error) {
+	w := &responseWriter{db: db, ctx: ctx, tx: tx}
 	id, err := w.write(r)
 	return id, errors.Join(err, w.close(err == nil))
 }
@@ -39,9 +39,11 @@ func insertResponse(ctx context.Context, tx *sql.Tx, r *surveys.Response) (int64
 // prepared once and answers from many responses share multi-row INSERTs,
 // so a batch of imported responses costs little more than its rows.
 type responseWriter struct {
+	db                         *DB // for the breakdown codes
 	ctx                        context.Context
 	tx                         *sql.Tx
 	insert, equality, original *sql.Stmt
+	profileStmt                *sql.Stmt
 	answers                    strings.Builder
 	args                       []any
 }
@@ -89,7 +91,10 @@ func (w *responseWriter) write(r *surveys.Response) (int64, error) {
 			return 0, err
 		}
 	}
-	return id, w.contents(id, r)
+	if err := w.contents(id, r); err != nil {
+		return 0, err
+	}
+	return id, w.profile(id, r)
 }
 
 // contents inserts r's originals and equality answers under response id,
@@ -153,7 +158,7 @@ func (w *responseWriter) close(ok bool) error {
 	if ok {
 		err = w.flush()
 	}
-	for _, st := range []*sql.Stmt{w.insert, w.equality, w.original} {
+	for _, st := range []*sql.Stmt{w.insert, w.equality, w.original, w.profileStmt} {
 		if st != nil {
 			err = errors.Join(err, st.Close())
 		}
@@ -371,7 +376,7 @@ func (db *DB) ImportResponses(ctx context.Context, rs []*surveys.Response, newRe
 				return struct{}{}, err
 			}
 			defer exists.Close()
-			w := &responseWriter{ctx: ctx, tx: tx}
+			w := &responseWriter{db: db, ctx: ctx, tx: tx}
 			defer func() { err = errors.Join(err, w.close(err == nil)) }()
 			for i := start; i < end; i++ {
 				r := rs[i]

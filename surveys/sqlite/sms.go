@@ -63,7 +63,7 @@ func (db *DB) SaveSMSTurn(ctx context.Context, t *surveys.SMSTurn) error {
 			return struct{}{}, err
 		}
 		if r := t.Response(); r != nil {
-			if r.ID, err = insertResponse(ctx, tx, r); err != nil {
+			if r.ID, err = db.insertResponse(ctx, tx, r); err != nil {
 				return struct{}{}, err
 			}
 		}
