@@ -203,6 +203,10 @@ func TestAccessTable(t *testing.T) {
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/report", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/agreement", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 
+		// Who we heard from: officers only; withdrawal is by reference, for anyone who has it.
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/breakdown?by=sex", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "POST", path: "/api/v1/responses/AAA-AAA/equality/withdraw", want: [6]int{missing, missing, missing, missing, missing, missing}},
+
 		// The JSON API.
 		{api: true, method: "GET", path: "/api/v1/surveys", want: [6]int{ok, ok, ok, ok, ok, ok}},
 		{api: true, method: "POST", path: "/api/v1/surveys", body: definition, want: [6]int{unauth, created, created, forbid, forbid, forbid}},
