@@ -273,6 +273,12 @@ func (s *Server) responseDetail(c *fiber.Ctx) error {
 	}
 	T := func(k string, args ...any) string { return s.tr.T(lang, k, args...) }
 	rows, equality := s.detailRows(lang, sv, r)
+	if !currentUser(c).Role.IsOfficer() {
+		// Equality answers are never shown beside one person's response to
+		// a community group or interpreter: they are for counting, not for
+		// knowing about someone.
+		equality = nil
+	}
 	m := r.Mediation
 	facts := []summaryRow{
 		{Question: T("responses.submitted"), Values: []string{s.formatDateTime(lang, r.SubmittedAt)}},
@@ -343,11 +349,21 @@ func (s *Server) detailRows(lang string, sv *surveys.Survey, r *surveys.Response
 		answers = append(answers, row)
 	}
 	for _, q := range surveys.EqualityQuestions {
-		if _, ok := r.Equality[q.Key]; !ok {
+		v, ok := r.Equality[q.Key]
+		if !ok {
 			continue
 		}
-		f := s.equalityField(q.Key, lang, d)
-		equality = append(equality, detailRow{Question: f.Label, Values: chosen(f)})
+		// Labelled from the stored answer itself: the resident's form asks
+		// some questions in two steps, and its fields follow those steps.
+		label := s.tr.T(lang, "equality."+q.Key+".option."+v)
+		if v == surveys.PreferNotToSay {
+			label = s.tr.T(lang, "equality.prefer_not_to_say")
+		}
+		row := detailRow{Question: s.tr.T(lang, "equality."+q.Key+".question"), Values: []string{label}}
+		if other := r.Equality[surveys.OtherKey(q.Key)]; other != "" {
+			row.Values = append(row.Values, other)
+		}
+		equality = append(equality, row)
 	}
 	return answers, equality
 }
@@ -407,6 +423,9 @@ func (s *Server) correctResponse(c *fiber.Ctx) error {
 	}
 	sub := entrySubmission(c, sv)
 	sub.Channel, sub.Mediation = r.Channel, r.Mediation
+	if !currentUser(c).Role.IsOfficer() {
+		sub.Equality = r.Submission().Equality // not on their form, so kept as they are
+	}
 	reason := c.FormValue("reason")
 	_, err = s.svc.CorrectResponse(c.UserContext(), sv, currentUser(c), r.Reference, sub, reason)
 	if surveys.ErrorCode(err) == surveys.EINVALID || surveys.ErrorCode(err) == surveys.ECONFLICT {

@@ -505,3 +505,31 @@ func TestStaffPagesNotHalfTranslated(t *testing.T) {
 		}
 	}
 }
+
+// A community group sees no equality answers beside one person's response,
+// and correcting the answers keeps the equality answers as they were.
+func TestPartnersSeeNoEqualityBesideAResponse(t *testing.T) {
+	f := newWebFixture(t, 0)
+	base := f.survey(t, entryYAML)
+	partner := f.signedIn(t, "amina@example.org", surveys.RolePartner, "Ladywood Community Group")
+	officer := f.signedIn(t, "olu@example.org", surveys.RoleOfficer, "")
+	ref := enterFor(t, partner, base, "visit", "yes", "equality_ethnic_group", "asian_pakistani", "equality_age_band", "35_49")
+	detail := "/dashboard" + base + "/r/" + ref
+	if p := partner.get(detail); strings.Contains(p.body, "Pakistani") || strings.Contains(p.body, "35 to 49") {
+		t.Errorf("the partner's detail page shows equality answers")
+	}
+	if p := officer.get(detail); !strings.Contains(p.body, "Pakistani") {
+		i := strings.Index(p.body, "best describes your background")
+		t.Errorf("the officer's detail page does not show the equality answers\n%s", p.body[i:i+400])
+	}
+	if p := partner.get(detail + "/correct"); strings.Contains(p.body, `name="equality_ethnic_group"`) {
+		t.Errorf("the partner's correction form shows equality questions")
+	}
+	if p := partner.post(detail+"/correct", webForm("visit", "no", "reason", "misheard")); p.status != http.StatusSeeOther {
+		t.Fatalf("the partner's correction: got %s\n%s", p, p.body)
+	}
+	r := f.response(t, base, ref)
+	if r.Equality["ethnic_group"] != "asian_pakistani" || r.Equality["age_band"] != "35_49" {
+		t.Errorf("after the partner's correction: equality %v, want kept", r.Equality)
+	}
+}

@@ -111,7 +111,9 @@ func (s *Server) renderEntry(c *fiber.Ctx, status int, sv *surveys.Survey, sub *
 		}
 		data.Questions = append(data.Questions, eq)
 	}
-	if sv.EqualityMonitoring {
+	// A correction by a community group member or interpreter does not show
+	// the person's equality answers (see responseDetail).
+	if sv.EqualityMonitoring && (corr == nil || currentUser(c).Role.IsOfficer()) {
 		for _, q := range surveys.EqualityQuestions {
 			sel := entrySelect{ID: "equality_" + q.Key, Label: T("equality." + q.Key + ".question"), Error: fields["equality."+q.Key]}
 			addError(sel.ID, sel.Label, sel.Error)
