@@ -205,6 +205,7 @@ func TestAccessTable(t *testing.T) {
 
 		// Who we heard from: officers only; withdrawal is by reference, for anyone who has it.
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/breakdown?by=sex", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "POST", path: "/api/v1/responses/AAA-AAA/equality/withdraw", want: [6]int{missing, missing, missing, missing, missing, missing}},
 
 		// The JSON API.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -136,5 +137,59 @@ func TestBreakdownAPI(t *testing.T) {
 	}
 	if r := f.byReference(t, slug, women[0]); r.Equality != nil {
 		t.Errorf("after withdrawal the response still has equality answers: %v", r.Equality)
+	}
+}
+
+// Representation against Birmingham's Census 2021: a survey answered only
+// by White British residents has heard from too few Pakistani residents.
+func TestRepresentationAPI(t *testing.T) {
+	f := newFixture(t)
+	slug := f.create(t, breakdownYAML)
+	for i := 0; i < 60; i++ {
+		f.submit(t, slug, "", `{"answers": {"visit": "yes"}, "equality": {"ethnic_group": "white_british", "sex": "female"}}`)
+	}
+	for i := 0; i < 40; i++ {
+		f.submit(t, slug, "", `{"answers": {"visit": "yes"}, "equality": {"ethnic_group": "asian_pakistani", "sex": "male"}}`)
+	}
+	resp, body := f.send(t, http.MethodGet, "/api/v1/surveys/"+slug+"/representation", f.officer, "", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("representation: got %d %s", resp.StatusCode, body)
+	}
+	var got struct {
+		Baseline string `json:"baseline"`
+		Rows     []struct {
+			Characteristic   string   `json:"characteristic"`
+			Category         string   `json:"category"`
+			Respondents      *int     `json:"respondents"`
+			RespondentsShare *float64 `json:"respondents_share"`
+			PopulationShare  float64  `json:"population_share"`
+			Ratio            *float64 `json:"ratio"`
+			UnderRepresented bool     `json:"under_represented"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Baseline, "Office for National Statistics, Census 2021") {
+		t.Errorf("baseline %q: want the ONS attribution", got.Baseline)
+	}
+	found := map[string]bool{}
+	for _, r := range got.Rows {
+		switch {
+		case r.Characteristic == "ethnic_group_broad" && r.Category == "black":
+			found["black"] = true
+			if !r.UnderRepresented || r.Respondents == nil || *r.Respondents != 0 {
+				t.Errorf("Black residents: got %+v, want 0 respondents and under-represented", r)
+			}
+		case r.Characteristic == "ethnic_group" && r.Category == "white_british":
+			found["white_british"] = true
+			// 60 of 100 respondents against 42.9% of the city: over, not under.
+			if r.UnderRepresented || r.Ratio == nil || *r.Ratio < 1.3 {
+				t.Errorf("White British residents: got %+v, want a ratio near 1.4 and not under-represented", r)
+			}
+		}
+	}
+	if !found["black"] || !found["white_british"] {
+		t.Errorf("rows: got %d, want Black and White British among them", len(got.Rows))
 	}
 }

@@ -151,6 +151,7 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Post("/surveys/:slug/themes/discover", s.officer, s.discoverThemes)
 	api.Get("/surveys/:slug/themes/candidates", s.officer, s.listCandidates)
 	api.Get("/surveys/:slug/breakdown", s.officer, s.breakdown)
+	api.Get("/surveys/:slug/representation", s.officer, s.representation)
 	api.Post("/responses/:reference/equality/withdraw", postLimit, s.withdrawEquality)
 	api.Get("/audit", s.auditLog)
 	api.Get("/audit.csv", s.exportAuditLog)
