@@ -54,44 +54,51 @@ func orDash(s string) string {
 	return s
 }
 
-// userStatus is voices user disable (and enable): it turns the account
-// with --email off, signing them out everywhere, or on again.
+// forUser runs fn on the user named by --email, for the commands that act
+// on one user.
+func forUser(ctx context.Context, name string, args []string, sys stdio, fn func(*surveys.Service, *surveys.User) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file")
+	email := fs.String("email", "", "the user's email address")
+	if _, err := parseFlags(fs, args, sys); err != nil {
+		return err
+	}
+	if err := required("db", *dbPath, "email", *email); err != nil {
+		return err
+	}
+	db, svc, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, *email)
+	if err != nil {
+		return err
+	}
+	return fn(svc, u)
+}
+
+// userStatus turns an account off (signing them out everywhere) or on.
 func userStatus(disable bool) func(context.Context, []string, stdio) error {
 	return func(ctx context.Context, args []string, sys stdio) error {
 		name := "user enable"
 		if disable {
 			name = "user disable"
 		}
-		fs := flag.NewFlagSet(name, flag.ContinueOnError)
-		dbPath := fs.String("db", "", "SQLite database file")
-		email := fs.String("email", "", "the user's email address")
-		if _, err := parseFlags(fs, args, sys); err != nil {
-			return err
-		}
-		if err := required("db", *dbPath, "email", *email); err != nil {
-			return err
-		}
-		db, svc, err := openDB(ctx, *dbPath)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		u, err := db.UserByEmail(ctx, *email)
-		if err != nil {
-			return err
-		}
-		if disable {
-			if _, err := svc.DisableUser(ctx, surveys.CommandLine(), u.ID); err != nil {
+		return forUser(ctx, name, args, sys, func(svc *surveys.Service, u *surveys.User) error {
+			if disable {
+				if _, err := svc.DisableUser(ctx, surveys.CommandLine(), u.ID); err != nil {
+					return err
+				}
+				fmt.Fprintf(sys.err, "turned off %s: signed out everywhere, API tokens deleted\n", u.Email)
+				return nil
+			}
+			if _, err := svc.EnableUser(ctx, surveys.CommandLine(), u.ID); err != nil {
 				return err
 			}
-			fmt.Fprintf(sys.err, "turned off %s: signed out everywhere, API tokens deleted\n", u.Email)
+			fmt.Fprintf(sys.err, "turned on %s: they can sign in again; make new API tokens if they need them\n", u.Email)
 			return nil
-		}
-		if _, err := svc.EnableUser(ctx, surveys.CommandLine(), u.ID); err != nil {
-			return err
-		}
-		fmt.Fprintf(sys.err, "turned on %s: they can sign in again; make new API tokens if they need them\n", u.Email)
-		return nil
+		})
 	}
 }
 
@@ -186,31 +193,15 @@ func auditExport(ctx context.Context, args []string, sys stdio) error {
 // userPassword sets a new password for a user who has forgotten theirs,
 // read from standard input like `user add`.
 func userPassword(ctx context.Context, args []string, sys stdio) error {
-	fs := flag.NewFlagSet("user password", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "SQLite database file")
-	email := fs.String("email", "", "the user's email address")
-	if _, err := parseFlags(fs, args, sys); err != nil {
-		return err
-	}
-	if err := required("db", *dbPath, "email", *email); err != nil {
-		return err
-	}
-	password, err := readPassword(sys.in)
-	if err != nil {
-		return err
-	}
-	db, svc, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, err := db.UserByEmail(ctx, *email)
-	if err != nil {
-		return err
-	}
-	if _, err := svc.SetPassword(ctx, surveys.CommandLine(), u.ID, password); err != nil {
-		return err
-	}
-	fmt.Fprintf(sys.err, "set a new password for %s and signed them out of their browsers\n", u.Email)
-	return nil
+	return forUser(ctx, "user password", args, sys, func(svc *surveys.Service, u *surveys.User) error {
+		password, err := readPassword(sys.in)
+		if err != nil {
+			return err
+		}
+		if _, err := svc.SetPassword(ctx, surveys.CommandLine(), u.ID, password); err != nil {
+			return err
+		}
+		fmt.Fprintf(sys.err, "set a new password for %s and signed them out of their browsers\n", u.Email)
+		return nil
+	})
 }
