@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -465,14 +464,4 @@ func (s *Server) officerPage(c *fiber.Ctx) error {
 		return surveys.Errorf(surveys.EFORBIDDEN, "Only council officers can do this. Ask an officer if you need it done.")
 	}
 	return c.Next()
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"io"
+	"maps"
 	"net/url"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 	"go.yaml.in/yaml/v3"
@@ -51,7 +53,7 @@ func (s *Server) renderDefinition(c *fiber.Ctx, status int, sv *surveys.Survey, 
 	if problem != nil {
 		p.Errors = append(p.Errors, summaryError{Href: "#definition", Text: surveys.ErrorMessage(problem)})
 		fields := surveys.ErrorFields(problem)
-		for _, k := range sortedKeys(fields) {
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
 			p.Errors = append(p.Errors, summaryError{Href: "#definition", Text: k + ": " + fields[k]})
 		}
 	}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -165,7 +167,7 @@ func (s *Server) renderEntry(c *fiber.Ctx, status int, sv *surveys.Survey, sub *
 	}
 	if len(p.Errors) == 0 && len(fields) > 0 {
 		// A problem with no field of its own on this page (e.g. language).
-		for _, k := range sortedKeys(fields) {
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
 			p.Errors = append(p.Errors, summaryError{Href: "#main", Text: k + ": " + fields[k]})
 		}
 	}

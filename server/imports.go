@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -228,7 +230,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 // fileProblem is a file's problem as one sentence for the error summary.
 func fileProblem(err error) string {
 	msg := surveys.ErrorMessage(err)
-	for _, k := range sortedKeys(surveys.ErrorFields(err)) {
+	for _, k := range slices.Sorted(maps.Keys(surveys.ErrorFields(err))) {
 		msg += " " + k + ": " + surveys.ErrorFields(err)[k] + "."
 	}
 	return msg

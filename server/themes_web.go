@@ -3,8 +3,10 @@ package server
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +155,7 @@ func (s *Server) renderCodebook(c *fiber.Ctx, status int, sv *surveys.Survey, te
 	if problem != nil {
 		p.Errors = append(p.Errors, summaryError{Href: "#definition", Text: surveys.ErrorMessage(problem)})
 		fields := surveys.ErrorFields(problem)
-		for _, k := range sortedKeys(fields) {
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
 			p.Errors = append(p.Errors, summaryError{Href: "#definition", Text: k + ": " + fields[k]})
 		}
 	}
@@ -384,16 +386,16 @@ func (s *Server) themesReport(c *fiber.Ctx) error {
 			title = q.Prompt
 		}
 		ch := chart{ID: fmt.Sprintf("chart-%d", i), Title: title, Summary: q, Left: 260}
-		max := 1
+		most := 1
 		for _, t := range q.Themes {
-			max = maxInt(max, t.Respondents)
+			most = max(most, t.Respondents)
 		}
 		for j, t := range q.Themes {
-			w := t.Respondents * 380 / max
+			w := t.Respondents * 380 / most
 			ch.Bars = append(ch.Bars, bar{Name: t.Name, Label: fmt.Sprintf("%d (%.0f%%)", t.Respondents, t.Share*100),
-				Y: j * 28, Width: maxInt(w, 1), TextY: j*28 + 17, Height: 20})
+				Y: j * 28, Width: max(w, 1), TextY: j*28 + 17, Height: 20})
 		}
-		ch.Height = maxInt(len(ch.Bars)*28, 28)
+		ch.Height = max(len(ch.Bars)*28, 28)
 		charts = append(charts, ch)
 	}
 	title := s.tr.T(lang, "report.title", sum.Title)
@@ -404,13 +406,6 @@ func (s *Server) themesReport(c *fiber.Ctx) error {
 			Generated string
 			Charts    []chart
 		}{title, sum, s.formatDateTime(lang, sum.GeneratedAt), charts}})
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // agreementPage shows Cohen's kappa per theme for each pair of coders.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -90,7 +91,7 @@ func ParseBaseline(r io.Reader, name string) (*Baseline, error) {
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if !contains(BaselineColumns, h) {
+		if !slices.Contains(BaselineColumns, h) {
 			add("line 1, column %d: %q is not a baseline column; the columns are %s", i+1, h, strings.Join(BaselineColumns, ", "))
 		}
 		col[h] = i
@@ -201,15 +202,6 @@ func ParseBaseline(r io.Reader, name string) (*Baseline, error) {
 		return nil, &BaselineError{Problems: problems}
 	}
 	return b, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // The default baseline, copied unchanged from shared/data/equality so that

@@ -3,6 +3,7 @@ package disclosure
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/voices-uk/voices/surveys"
@@ -100,7 +101,7 @@ func (b *Baseline) universeRows(allAges bool) ([]string, map[string][]BaselineRo
 		if _, ok := universes[r.Characteristic]; !ok {
 			order = append(order, r.Characteristic)
 		}
-		if !contains(universes[r.Characteristic], r.Universe) {
+		if !slices.Contains(universes[r.Characteristic], r.Universe) {
 			universes[r.Characteristic] = append(universes[r.Characteristic], r.Universe)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -282,7 +283,7 @@ func (db *DB) SaveCodings(ctx context.Context, surveyID int64, keys []string, co
 			if err := check.QueryRowContext(ctx, k.ResponseID, k.QuestionKey, surveyID).Scan(&n); err != nil {
 				return struct{}{}, err
 			}
-			if n == 0 || !contains(keys, k.QuestionKey) {
+			if n == 0 || !slices.Contains(keys, k.QuestionKey) {
 				return struct{}{}, surveys.Errorf(surveys.ENOTFOUND, "There is no free-text answer %d to %q in this survey.", k.ResponseID, k.QuestionKey)
 			}
 			if themes == nil {
@@ -296,15 +297,6 @@ func (db *DB) SaveCodings(ctx context.Context, surveyID int64, keys []string, co
 		return struct{}{}, nil
 	})
 	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // AddTrainingExamples stores imported labelled answers.
