@@ -71,8 +71,9 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	if _, err := f.svc.PutCodebook(f.ctx, sv, []byte("themes: [{id: paths, name: Paths, phrases: [path]}]")); err != nil {
 		t.Fatal(err)
 	}
-	f.partnerRef = enterFor(t, f.browsers["partner"], base, "visit", "yes")
-	f.interpRef = enterFor(t, f.browsers["interpreter"], base, "visit", "no")
+	// With an equality answer each, which only officers may see.
+	f.partnerRef = enterFor(t, f.browsers["partner"], base, "visit", "yes", "equality_age_band", "35_49")
+	f.interpRef = enterFor(t, f.browsers["interpreter"], base, "visit", "no", "equality_age_band", "35_49")
 	resident := f.browser(t)
 	f.draft(t, resident, base, map[string][]string{"visit": {"yes"}}, nil)
 	f.residentRef = resident.submit(base)
@@ -267,10 +268,20 @@ func TestAccessTable(t *testing.T) {
 
 // checkScope checks that a list or export holds exactly the responses role
 // may see of the three: the partner organisation's, the interpreter's and
-// the resident's own.
+// the resident's own; and that only officers get equality answers (the
+// partner's and the interpreter's responses have one each), neither the
+// answers nor the columns for them.
 func checkScope(t *testing.T, name, role, body, partnerRef, interpRef, residentRef string) {
 	t.Helper()
 	officer := role == "admin" || role == "officer"
+	for _, equality := range []string{"35_49", "equality"} {
+		if !strings.Contains(name, "/responses") {
+			break // the dashboard's list shows no equality answers to anyone
+		}
+		if got := strings.Contains(body, equality); got != officer {
+			t.Errorf("%s: holds %q = %v, want %v", name, equality, got, officer)
+		}
+	}
 	want := map[string]bool{
 		partnerRef:  officer || role == "partner",
 		interpRef:   officer || role == "interpreter",

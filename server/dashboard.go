@@ -272,10 +272,7 @@ func (s *Server) responseDetail(c *fiber.Ctx) error {
 	}
 	T := func(k string, args ...any) string { return s.tr.T(lang, k, args...) }
 	rows, equality := s.detailRows(lang, sv, r)
-	if !currentUser(c).Role.IsOfficer() {
-		// Equality answers are never shown beside one person's response to
-		// a community group or interpreter: they are for counting, not for
-		// knowing about someone.
+	if !currentUser(c).SeesEquality() {
 		equality = nil
 	}
 	m := r.Mediation
@@ -301,6 +298,9 @@ func (s *Server) responseDetail(c *fiber.Ctx) error {
 	}
 	var history []correctionRow
 	for _, k := range corrections {
+		if !currentUser(c).SeesEquality() {
+			k.Before, k.After = k.Before.WithoutEquality(), k.After.WithoutEquality()
+		}
 		history = append(history, correctionRow{s.formatDateTime(lang, k.At), k.Actor, k.Reason, strings.Join(k.Changed(), ", ")})
 	}
 	title := T("responses.detail_title", r.Reference)
@@ -422,9 +422,6 @@ func (s *Server) correctResponse(c *fiber.Ctx) error {
 	}
 	sub := entrySubmission(c, sv)
 	sub.Channel, sub.Mediation = r.Channel, r.Mediation
-	if !currentUser(c).Role.IsOfficer() {
-		sub.Equality = r.Submission().Equality // not on their form, so kept as they are
-	}
 	reason := c.FormValue("reason")
 	_, err = s.svc.CorrectResponse(c.UserContext(), sv, currentUser(c), r.Reference, sub, reason)
 	if surveys.ErrorCode(err) == surveys.EINVALID || surveys.ErrorCode(err) == surveys.ECONFLICT {

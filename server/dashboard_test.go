@@ -3,7 +3,9 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -531,5 +533,31 @@ func TestPartnersSeeNoEqualityBesideAResponse(t *testing.T) {
 	r := f.response(t, base, ref)
 	if r.Equality["ethnic_group"] != "asian_pakistani" || r.Equality["age_band"] != "35_49" {
 		t.Errorf("after the partner's correction: equality %v, want kept", r.Equality)
+	}
+
+	// Through the API, equality answers sent in a partner's correction are
+	// ignored, and none come back, in the response or its corrections.
+	token, err := f.svc.CreateToken(f.ctx, "amina@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := "/api/v1/surveys/parks/responses/" + ref
+	body := `{"reason": "typed wrongly", "answers": {"visit": "yes"}, "equality": {"ethnic_group": "white_irish", "age_band": "16_24"}}`
+	for _, req := range []*http.Request{httptest.NewRequest("POST", api+"/corrections", strings.NewReader(body)), httptest.NewRequest("GET", api, nil)} {
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := f.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || strings.Contains(string(data), "equality") {
+			t.Errorf("%s %s as the partner: got %d, want 200 without equality answers\n%s", req.Method, req.URL.Path, resp.StatusCode, data)
+		}
+	}
+	r = f.response(t, base, ref)
+	if r.Equality["ethnic_group"] != "asian_pakistani" || r.Equality["age_band"] != "35_49" || r.Answer("visit")[0] != "yes" {
+		t.Errorf("after the partner's API correction: visit %v, equality %v; want yes, and equality kept", r.Answer("visit"), r.Equality)
 	}
 }

@@ -203,7 +203,20 @@ func (s *Server) surveyAndFilter(c *fiber.Ctx) (*surveys.Survey, surveys.Respons
 		return nil, f, err
 	}
 	f, err = currentUser(c).Scope(f)
-	return sv, f, err
+	return responseView(c, sv), f, err
+}
+
+// responseView is the survey as the signed-in user may see its responses:
+// without its equality columns for anyone who may not see equality answers
+// beside one person's response (surveys.User.SeesEquality). The exports and
+// export.JSON leave equality out of a survey without equality monitoring.
+func responseView(c *fiber.Ctx, sv *surveys.Survey) *surveys.Survey {
+	if !sv.EqualityMonitoring || currentUser(c).SeesEquality() {
+		return sv
+	}
+	view := *sv
+	view.EqualityMonitoring = false
+	return &view
 }
 
 // listResponses returns one page of responses; "next_after" pages on.
@@ -280,7 +293,12 @@ func (s *Server) getResponse(c *fiber.Ctx) error {
 	if corrections == nil {
 		corrections = []*surveys.Correction{}
 	}
-	return c.JSON(fiber.Map{"response": export.JSON(sv, r), "corrections": corrections})
+	if !currentUser(c).SeesEquality() {
+		for _, k := range corrections {
+			k.Before, k.After = k.Before.WithoutEquality(), k.After.WithoutEquality()
+		}
+	}
+	return c.JSON(fiber.Map{"response": export.JSON(responseView(c, sv), r), "corrections": corrections})
 }
 
 // correctResponseAPI records a correction to a response the user may see.
@@ -298,5 +316,5 @@ func (s *Server) correctResponseAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"response": export.JSON(sv, corrected)})
+	return c.JSON(fiber.Map{"response": export.JSON(responseView(c, sv), corrected)})
 }

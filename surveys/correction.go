@@ -44,6 +44,13 @@ func (r *Response) Contents() ResponseContents {
 	return ResponseContents{Answers: answerMap(r.Answers), Equality: r.Equality, Originals: r.Originals}
 }
 
+// WithoutEquality returns r's contents with the equality answers left out,
+// for a user who may not see them (see User.SeesEquality).
+func (r ResponseContents) WithoutEquality() ResponseContents {
+	r.Equality = nil
+	return r
+}
+
 // CorrectionStore keeps responses' corrections.
 type CorrectionStore interface {
 	// ResponseByReference returns the response to survey surveyID with
@@ -70,11 +77,18 @@ func (svc *Service) FindResponse(ctx context.Context, s *Survey, u *User, refere
 
 // CorrectResponse changes the answers of the response with reference to
 // those in sub (checked exactly as a new response with the same channel and
-// mediation), recording who, when, why, and what it said before.
+// mediation), recording who, when, why, and what it said before. A user
+// who may not see equality answers (User.SeesEquality) cannot change them
+// either: theirs are kept as they were, whatever sub says.
 func (svc *Service) CorrectResponse(ctx context.Context, s *Survey, u *User, reference string, sub *Submission, reason string) (*Response, error) {
 	old, err := svc.FindResponse(ctx, s, u, reference)
 	if err != nil {
 		return nil, err
+	}
+	if !u.SeesEquality() {
+		kept := *sub
+		kept.Equality = old.Submission().Equality
+		sub = &kept
 	}
 	fields := fieldErrors{}
 	reason = strings.TrimSpace(reason)

@@ -55,6 +55,12 @@ type User struct {
 // Disabled reports whether an administrator has turned the account off.
 func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }
 
+// SeesEquality reports whether u may see equality answers beside one
+// person's response. Only officers may: equality answers are for counting
+// who was heard, and a community group or interpreter who entered someone's
+// response has no need to read them back next to it.
+func (u *User) SeesEquality() bool { return u != nil && u.Role.IsOfficer() }
+
 // NewUser is what is needed to add a user.
 type NewUser struct {
 	Email        string `validate:"required,max=254,email"`

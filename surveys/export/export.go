@@ -214,6 +214,10 @@ func JSON(s *surveys.Survey, r *surveys.Response) ResponseJSON {
 			answers[a.Key] = strings.Join(a.Values, "; ")
 		}
 	}
-	return ResponseJSON{ID: r.ID, Reference: r.Reference, SubmittedAt: r.SubmittedAt.UTC(), Channel: r.Channel,
-		Language: r.Language, Mediation: r.Mediation, Answers: answers, Equality: r.Equality, Originals: r.Originals}
+	out := ResponseJSON{ID: r.ID, Reference: r.Reference, SubmittedAt: r.SubmittedAt.UTC(), Channel: r.Channel,
+		Language: r.Language, Mediation: r.Mediation, Answers: answers, Originals: r.Originals}
+	if s.EqualityMonitoring { // as in Columns: a view without equality (see User.SeesEquality) has none
+		out.Equality = r.Equality
+	}
+	return out
 }
