@@ -207,6 +207,16 @@ func TestAccessTable(t *testing.T) {
 		// Who we heard from: officers only; withdrawal is by reference, for anyone who has it.
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/breakdown?by=sex", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation.csv", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation/daily", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/baseline", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "PUT", path: "/api/v1/surveys/parks/baseline?name=X", body: func(string) string { return "a,b\n" }, want: [6]int{unauth, 422, 422, forbid, forbid, forbid}},
+		{api: true, method: "DELETE", path: "/api/v1/surveys/parks/baseline", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/representation", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/representation.xlsx", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/baseline.csv", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/baseline", form: webForm("name", "X"), file: []byte("a,b\n"), want: [6]int{seeOth, 422, 422, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/baseline/clear", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
 		{api: true, method: "POST", path: "/api/v1/responses/AAA-AAA/equality/withdraw", want: [6]int{missing, missing, missing, missing, missing, missing}},
 
 		// The JSON API.

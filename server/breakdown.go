@@ -50,33 +50,3 @@ func (s *Server) withdrawEquality(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"withdrawn": true})
 }
-
-// representation answers GET /api/v1/surveys/{slug}/representation: for
-// each equality characteristic, respondents' shares against the
-// population's (Birmingham's Census 2021 by default), with the groups we
-// have heard from too little flagged, and small numbers protected.
-func (s *Server) representation(c *fiber.Ctx) error {
-	sv, err := s.loadSurvey(c)
-	if err != nil {
-		return err
-	}
-	respondents := map[string]map[string]int{}
-	for _, dim := range surveys.BreakdownDimensions {
-		if !surveys.IsEqualityDimension(dim) {
-			continue
-		}
-		counts, err := s.svc.CountGroups(c.UserContext(), sv, surveys.BreakdownQuery{By: []string{dim}})
-		if err != nil {
-			return err
-		}
-		respondents[dim] = map[string]int{}
-		for _, g := range counts {
-			respondents[dim][g.Groups[0]] += g.Count
-		}
-	}
-	rep, err := disclosure.DefaultBaseline().Compare(respondents, disclosure.CompareOptions{})
-	if err != nil {
-		return err
-	}
-	return c.JSON(rep)
-}

@@ -46,7 +46,8 @@ const (
 var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditSignOut, AuditSurveyCreate, AuditSurveyReplace,
 	AuditSurveyStatus, AuditEnteredFor, AuditImport, AuditExport, AuditUserAdd, AuditTokenCreate,
 	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditUserPassword, AuditOrganisationAdd, AuditAuditExport,
-	AuditCorrection, AuditCodebook, AuditThemeSuggest, AuditThemeReview, AuditThemeTraining, AuditThemeDiscover, AuditEqualityWithdraw}
+	AuditCorrection, AuditCodebook, AuditThemeSuggest, AuditThemeReview, AuditThemeTraining, AuditThemeDiscover, AuditEqualityWithdraw,
+	AuditBaselineSet, AuditBaselineClear}
 
 // AuditEvent is one line of the audit log.
 type AuditEvent struct {

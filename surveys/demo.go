@@ -3,6 +3,7 @@ package surveys
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -60,18 +61,37 @@ func (svc *Service) LoadDemo(ctx context.Context) (DemoResult, error) {
 	if err := svc.Store.AddCodebookVersion(ctx, s.ID, 0, cb); err != nil {
 		return res, err
 	}
+	// The responses arrive over the three weeks the demo has been open, so
+	// representation can be followed day by day; in the last week a
+	// community group's sessions bring in more Bangladeshi residents, as
+	// outreach would. They are stored as an import is, in one go.
 	rng := rand.New(rand.NewPCG(2027, 1))
-	for i := 0; i < demoResponses; i++ {
-		sub := demoSubmission(rng, partner)
-		if _, err := svc.Submit(ctx, s.Slug, sub); err != nil {
+	now := svc.Clock()
+	var rs []*Response
+	for i := range demoResponses {
+		daysAgo := rng.IntN(demoDays)
+		sub := demoSubmission(rng, partner, daysAgo < 7)
+		r, err := s.CheckSubmission(sub)
+		if err != nil {
 			return res, err
 		}
-		res.Responses++
+		r.SubmittedAt = now.Add(-time.Duration(daysAgo)*24*time.Hour - time.Duration(rng.IntN(12*60))*time.Minute)
+		r.Reference, r.ImportKey = NewReference(), fmt.Sprintf("demo-%d", i)
+		rs = append(rs, r)
 	}
+	if _, err := svc.Store.ImportResponses(ctx, rs, NewReference); err != nil {
+		return res, err
+	}
+	res.Responses = len(rs)
 	return res, nil
 }
 
-const demoResponses = 60
+// demoResponses over demoDays: enough for breakdowns to show groups above
+// the disclosure threshold, as a real consultation would.
+const (
+	demoResponses = 600
+	demoDays      = 21
+)
 
 // demoUser returns the demo user with email, adding them with a random
 // password that nobody knows (an admin can add a real user at any time).
@@ -113,7 +133,8 @@ var demoChanges = []string{
 }
 
 // demoSubmission makes one plausible response, drawn from rng.
-func demoSubmission(rng *rand.Rand, partner *User) *Submission {
+// outreach adds Bangladeshi residents reached by a community group.
+func demoSubmission(rng *rand.Rand, partner *User, outreach bool) *Submission {
 	pick := func(opts ...string) string { return opts[rng.IntN(len(opts))] }
 	comment := demoComments[rng.IntN(len(demoComments))]
 	sub := &Submission{Language: comment.lang, Channel: ChannelWeb, Answers: map[string][]string{
@@ -160,9 +181,14 @@ func demoSubmission(rng *rand.Rand, partner *User) *Submission {
 	}
 	if rng.IntN(5) > 0 { // most people answer some equality questions
 		eq := map[string]string{
-			"age_band":     pick("25_34", "35_49", "50_64", "65_74", "75_84", "85_plus", PreferNotToSay),
-			"ethnic_group": pick("white_british", "asian_pakistani", "asian_pakistani", "asian_indian", "asian_bangladeshi", "black_caribbean", "black_african", "mixed_white_black_caribbean", "white_irish", "other_arab", PreferNotToSay),
-			"sex":          pick("female", "female", "male", PreferNotToSay),
+			"age_band": pick("25_34", "35_49", "50_64", "65_74", "75_84", "85_plus", PreferNotToSay),
+			// Roughly Birmingham's adults, with too few Bangladeshi, Chinese
+			// and White other residents, as consultations often reach.
+			"ethnic_group": pick("white_british", "white_british", "white_british", "white_british", "white_british", "white_british",
+				"white_british", "white_british", "white_british", "asian_pakistani", "asian_pakistani", "asian_pakistani", "asian_pakistani",
+				"asian_indian", "asian_indian", "asian_bangladeshi", "black_caribbean", "black_african", "black_african",
+				"mixed_white_black_caribbean", "white_irish", "other_arab", PreferNotToSay),
+			"sex": pick("female", "female", "male", PreferNotToSay),
 		}
 		if rng.IntN(2) == 0 {
 			eq["disability_condition"] = pick("yes", "no")
@@ -171,6 +197,12 @@ func demoSubmission(rng *rand.Rand, partner *User) *Submission {
 			}
 		}
 		sub.Equality = eq
+	}
+	if outreach && rng.IntN(10) == 0 {
+		sub.Channel, sub.EnteredFor = ChannelAssisted, partner
+		sub.Mediation = Mediation{EnteredBy: EnteredByCommunityGroup, Mode: "group_session", ConsentConfirmed: true}
+		sub.Language, sub.Answers["matters"] = "ur", []string{demoComments[12+rng.IntN(3)].text}
+		sub.Equality = map[string]string{"ethnic_group": "asian_bangladeshi", "age_band": pick("35_49", "50_64", "65_74"), "sex": pick("female", "male")}
 	}
 	return sub
 }

@@ -21,6 +21,7 @@ type Store interface {
 	CandidateStore
 	AdminStore
 	BreakdownStore
+	RepresentationStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

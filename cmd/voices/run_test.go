@@ -186,8 +186,8 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("demo survey: got status %d, open %v, %d question types, languages %v; want 200, open, all 7 types, en and ur",
 			resp.StatusCode, s.Open, len(types), s.Languages)
 	}
-	if _, logs := stop(); !strings.Contains(logs, `"responses_added":60`) {
-		t.Errorf("demo log: got %s, want 60 responses added", logs)
+	if _, logs := stop(); !strings.Contains(logs, `"responses_added":600`) {
+		t.Errorf("demo log: got %s, want 600 responses added", logs)
 	}
 }
 

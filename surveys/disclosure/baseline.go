@@ -38,7 +38,7 @@ type BaselineRow struct {
 type Baseline struct {
 	Name string // e.g. "Birmingham (E08000025), Census 2021"
 	// Attribution is shown with the baseline; ParseBaseline sets it to the
-	// ONS credit, and a caller loading other data may change it.
+	// ONS credit for census figures, else to the sources the file names.
 	Attribution string
 	Rows        []BaselineRow
 }
@@ -62,6 +62,9 @@ const (
 )
 
 var baselineID = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// censusSource matches a source that is the census or the ONS.
+var censusSource = regexp.MustCompile(`\bONS\b|(?i)office for national statistics|\bcensus\b`)
 
 // ParseBaseline reads and checks a baseline CSV. Columns may come in any
 // order but all of BaselineColumns must be there and no others. Each row
@@ -201,7 +204,26 @@ func ParseBaseline(r io.Reader, name string) (*Baseline, error) {
 	if len(problems) > 0 {
 		return nil, &BaselineError{Problems: problems}
 	}
+	b.Attribution = attribution(b.Rows)
 	return b, nil
+}
+
+// attribution credits a baseline's sources: the ONS, as its licence asks,
+// when the figures come from the census, else the sources the file names.
+func attribution(rows []BaselineRow) string {
+	var sources []string
+	for _, r := range rows {
+		if censusSource.MatchString(r.Source) {
+			return Attribution
+		}
+		if r.Source != "" && !slices.Contains(sources, r.Source) {
+			sources = append(sources, r.Source)
+		}
+	}
+	if len(sources) == 0 {
+		return ""
+	}
+	return "Source: " + strings.Join(sources, "; ")
 }
 
 // The default baseline, copied unchanged from shared/data/equality so that
@@ -212,6 +234,9 @@ var birminghamCSV string
 
 // DefaultBaselineName names the embedded baseline.
 const DefaultBaselineName = "Birmingham (E08000025), Census 2021: usual residents aged 16+ where available, else all ages"
+
+// DefaultBaselineCSV is the built-in baseline's file.
+func DefaultBaselineCSV() string { return birminghamCSV }
 
 // DefaultBaseline is Birmingham's Census 2021 population.
 func DefaultBaseline() *Baseline {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/voices-uk/voices/surveys"
@@ -176,76 +177,98 @@ func (b *Baseline) Compare(respondents map[string]map[string]int, opts CompareOp
 		if !ok {
 			continue
 		}
-		// The population per Voices category, in the baseline's order.
-		var cats []string
-		population, labels := map[string]int{}, map[string]string{}
-		popTotal := 0
-		for _, r := range rows[characteristic] {
-			if excludedFromShares(characteristic, r.Category) {
-				continue
-			}
-			id := voicesID(characteristic, r.Category)
-			if _, ok := population[id]; !ok {
-				cats = append(cats, id)
-				labels[id] = r.Label
-			}
-			population[id] += r.Count
-			popTotal += r.Count
-		}
-		if popTotal == 0 {
-			continue
-		}
-		counts := map[string]int{}
-		for cat, n := range given {
-			if cat == surveys.PreferNotToSay || cat == "" || cat == "not_answered" {
-				continue
-			}
-			if _, ok := population[cat]; !ok {
-				if coarse, ok := voicesToCoarser[characteristic][cat]; ok {
-					if _, has := population[coarse]; has {
-						cat = coarse
-					}
-				}
-			}
-			if _, ok := population[cat]; !ok {
-				rep.Unmatched = append(rep.Unmatched, characteristic+"/"+cat)
-				continue
-			}
-			counts[cat] += n
-		}
-		tab, err := NewTable([]Dimension{{Name: characteristic, Categories: cats}}, nil)
+		c, err := compareOne(characteristic, rows[characteristic], given, o, opts.UnderRatio)
 		if err != nil {
 			return nil, err
 		}
-		answered := 0
-		for cat, n := range counts {
-			answered += n
-			if err := tab.Add([]string{cat}, n); err != nil {
-				return nil, err
-			}
-		}
-		protected, err := tab.Protect(o)
-		if err != nil {
-			return nil, err
-		}
-		for k, cat := range cats { // cells come in category order, the total last
-			cell := protected.Cells[k]
-			popShare := float64(population[cat]) / float64(popTotal)
-			row := RepresentationRow{Characteristic: characteristic, Category: cat, Label: labels[cat],
-				Respondents: cell.Count, RespondentsShare: cell.Share, PopulationShare: round(popShare, 4)}
-			ratio := 0.0
-			if cell.Share != nil {
-				ratio = *cell.Share / popShare
-				row.Ratio = ptr(round(ratio, 2))
-			} else if answered > 0 {
-				ratio = float64(counts[cat]) / float64(answered) / popShare
-			}
-			row.UnderRepresented = answered > 0 && ratio < opts.UnderRatio &&
-				TestProportion(counts[cat], answered, popShare) < 0.05
-			rep.Rows = append(rep.Rows, row)
-		}
+		rep.Rows = append(rep.Rows, c.rows...)
+		rep.Unmatched = append(rep.Unmatched, c.unmatched...)
 	}
 	return rep, nil
+}
+
+// comparison is one characteristic compared with its population: the
+// published rows, and the exact counts behind them, per population
+// category, for Track's checks.
+type comparison struct {
+	rows      []RepresentationRow
+	counts    map[string]int
+	answered  int
+	unmatched []string
+}
+
+// compareOne compares respondents' counts for one characteristic (given,
+// by Voices category) with the baseline's rows of one universe.
+func compareOne(characteristic string, population []BaselineRow, given map[string]int, o Options, underRatio float64) (*comparison, error) {
+	// The population per Voices category, in the baseline's order.
+	var cats []string
+	pop, labels := map[string]int{}, map[string]string{}
+	popTotal := 0
+	for _, r := range population {
+		if excludedFromShares(characteristic, r.Category) {
+			continue
+		}
+		id := voicesID(characteristic, r.Category)
+		if _, ok := pop[id]; !ok {
+			cats = append(cats, id)
+			labels[id] = r.Label
+		}
+		pop[id] += r.Count
+		popTotal += r.Count
+	}
+	c := &comparison{counts: map[string]int{}}
+	if popTotal == 0 {
+		return c, nil
+	}
+	for cat, n := range given {
+		if cat == surveys.PreferNotToSay || cat == "" || cat == "not_answered" {
+			continue
+		}
+		if _, ok := pop[cat]; !ok {
+			if coarse, ok := voicesToCoarser[characteristic][cat]; ok {
+				if _, has := pop[coarse]; has {
+					cat = coarse
+				}
+			}
+		}
+		if _, ok := pop[cat]; !ok {
+			c.unmatched = append(c.unmatched, characteristic+"/"+cat)
+			continue
+		}
+		c.counts[cat] += n
+	}
+	slices.Sort(c.unmatched)
+	tab, err := NewTable([]Dimension{{Name: characteristic, Categories: cats}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for cat, n := range c.counts {
+		c.answered += n
+		if err := tab.Add([]string{cat}, n); err != nil {
+			return nil, err
+		}
+	}
+	protected, err := tab.Protect(o)
+	if err != nil {
+		return nil, err
+	}
+	for k, cat := range cats { // cells come in category order, the total last
+		cell := protected.Cells[k]
+		popShare := float64(pop[cat]) / float64(popTotal)
+		row := RepresentationRow{Characteristic: characteristic, Category: cat, Label: labels[cat],
+			Respondents: cell.Count, RespondentsShare: cell.Share, PopulationShare: round(popShare, 4)}
+		ratio := 0.0
+		if cell.Share != nil {
+			ratio = *cell.Share / popShare
+			row.Ratio = ptr(round(ratio, 2))
+		} else if c.answered > 0 {
+			ratio = float64(c.counts[cat]) / float64(c.answered) / popShare
+		}
+		row.UnderRepresented = c.answered > 0 && ratio < underRatio &&
+			TestProportion(c.counts[cat], c.answered, popShare) < 0.05
+		c.rows = append(c.rows, row)
+	}
+	return c, nil
 }
 
 // UnderRepresented lists the rows flagged as under-represented.
@@ -270,6 +293,17 @@ func (r RepresentationRow) Sentence(group, population string) string {
 	if r.Ratio == nil {
 		return fmt.Sprintf("We have heard from fewer %s than %s population would suggest (too few to give a number)", group, population)
 	}
+	if *r.Ratio == 0 {
+		return fmt.Sprintf("We have not heard from any %s yet, though they are %s of %s population", group, percent(r.PopulationShare), population)
+	}
 	fewer := int(math.Round((1 - *r.Ratio) * 100))
 	return fmt.Sprintf("We have heard from %d%% fewer %s than %s population would suggest", fewer, group, population)
+}
+
+// percent words a share to one decimal place ("4.0%"), or as "under 0.1%".
+func percent(share float64) string {
+	if share < 0.0005 {
+		return "under 0.1%"
+	}
+	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
 }

@@ -244,3 +244,30 @@ func TestCompareMapsCategories(t *testing.T) {
 		t.Errorf("unmatched = %v, want none", rep.Unmatched)
 	}
 }
+
+func TestBaselineAttribution(t *testing.T) {
+	for _, tc := range []struct{ sources, want string }{
+		{"ONS table TS021", Attribution},
+		{"Census 2021 via Nomis", Attribution},
+		{"Office for National Statistics", Attribution},
+		{"Persons counted by the council's own survey", "Source: Persons counted by the council's own survey"},
+		{"", ""},
+	} {
+		csv := "characteristic,category_id,category_label,count,denominator,percent,universe,source\n" +
+			"sex,female,Female,50,100,50,adults,\"" + tc.sources + "\"\nsex,male,Male,50,100,50,adults,\"" + tc.sources + "\"\n"
+		b, err := ParseBaseline(strings.NewReader(csv), "Somewhere")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Attribution != tc.want {
+			t.Errorf("sources %q: attribution %q, want %q", tc.sources, b.Attribution, tc.want)
+		}
+	}
+}
+
+func TestSentenceForNobodyHeard(t *testing.T) {
+	r := RepresentationRow{Ratio: ptr(0.0), PopulationShare: 0.0401, UnderRepresented: true}
+	if got, want := r.Sentence("White Other residents", "the city's"), "We have not heard from any White Other residents yet, though they are 4.0% of the city's population"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -52,24 +52,13 @@ func (db *DB) CountGroups(ctx context.Context, surveyID int64, q surveys.Breakdo
 			return nil, fmt.Errorf("sqlite: %q is not a breakdown dimension", dim)
 		}
 	}
-	values := map[int64]string{0: surveys.NotAnswered}
-	rows, err := db.read.QueryContext(ctx, `SELECT code, value FROM breakdown_codes`)
+	values, err := db.codeValues(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var radix int64 = 1
-	for rows.Next() {
-		var code int64
-		var value string
-		if err := rows.Scan(&code, &value); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		values[code] = value
+	for code := range values {
 		radix = max(radix, code+1)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, err
 	}
 	var lo, hi sql.NullInt64
 	if err := db.read.QueryRowContext(ctx, `SELECT MIN(response_id), MAX(response_id) FROM breakdown_profiles WHERE survey_id = ?`,
@@ -262,3 +251,23 @@ var equalityCodesZero = func() string {
 	}
 	return strings.Join(set, ", ")
 }()
+
+// codeValues reads what each breakdown code stands for; code 0 is
+// surveys.NotAnswered.
+func (db *DB) codeValues(ctx context.Context) (map[int64]string, error) {
+	values := map[int64]string{0: surveys.NotAnswered}
+	rows, err := db.read.QueryContext(ctx, `SELECT code, value FROM breakdown_codes`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code int64
+		var value string
+		if err := rows.Scan(&code, &value); err != nil {
+			return nil, err
+		}
+		values[code] = value
+	}
+	return values, rows.Err()
+}

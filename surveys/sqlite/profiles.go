@@ -24,7 +24,7 @@ var profileUpsert = func() string {
 	for i, d := range profileDimensions {
 		set[i] = d + " = excluded." + d
 	}
-	return `INSERT INTO breakdown_profiles (survey_id, response_id, ` + cols + `) VALUES (?, ?` +
+	return `INSERT INTO breakdown_profiles (survey_id, response_id, submitted, ` + cols + `) VALUES (?, ?, ?` +
 		strings.Repeat(", ?", len(profileDimensions)) + `)
 		ON CONFLICT (survey_id, response_id) DO UPDATE SET ` + strings.Join(set, ", ")
 }()
@@ -101,8 +101,8 @@ func (w *responseWriter) profile(id int64, r *surveys.Response) error {
 	if w.db == nil {
 		return errors.New("sqlite: a response writer without its database cannot write breakdown profiles")
 	}
-	args := make([]any, 0, 2+len(profileDimensions))
-	args = append(args, r.SurveyID, id)
+	args := make([]any, 0, 3+len(profileDimensions))
+	args = append(args, r.SurveyID, id, r.SubmittedAt.Unix())
 	for _, dim := range profileDimensions {
 		var value string
 		switch dim {
@@ -143,8 +143,9 @@ INSERT OR IGNORE INTO breakdown_codes (dimension, value) SELECT DISTINCT 'disabi
 INSERT OR IGNORE INTO breakdown_codes (dimension, value) SELECT DISTINCT 'unpaid_care', unpaid_care FROM equality_answers WHERE unpaid_care IS NOT NULL;
 INSERT OR IGNORE INTO breakdown_codes (dimension, value) SELECT DISTINCT 'main_language', main_language FROM equality_answers WHERE main_language IS NOT NULL;
 INSERT OR IGNORE INTO breakdown_codes (dimension, value) SELECT DISTINCT 'english_proficiency', english_proficiency FROM equality_answers WHERE english_proficiency IS NOT NULL;
-INSERT INTO breakdown_profiles (survey_id, response_id, channel, entered_by, age_band, sex, gender_identity, sexual_orientation, ethnic_group, ethnic_group_broad, religion, disability, unpaid_care, main_language, english_proficiency)
-SELECT r.survey_id, r.id, (SELECT code FROM breakdown_codes WHERE dimension = 'channel' AND value = r.channel),
+INSERT INTO breakdown_profiles (survey_id, response_id, submitted, channel, entered_by, age_band, sex, gender_identity, sexual_orientation, ethnic_group, ethnic_group_broad, religion, disability, unpaid_care, main_language, english_proficiency)
+SELECT r.survey_id, r.id, CAST(strftime('%s', r.submitted_at) AS INTEGER),
+    (SELECT code FROM breakdown_codes WHERE dimension = 'channel' AND value = r.channel),
     (SELECT code FROM breakdown_codes WHERE dimension = 'entered_by' AND value = r.entered_by),
     COALESCE((SELECT code FROM breakdown_codes WHERE dimension = 'age_band' AND value = e.age_band), 0),
     COALESCE((SELECT code FROM breakdown_codes WHERE dimension = 'sex' AND value = e.sex), 0),

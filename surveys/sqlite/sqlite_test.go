@@ -339,8 +339,8 @@ func TestLoadDemoTwiceChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	svc := &surveys.Service{Store: db}
 	first, err := svc.LoadDemo(ctx)
-	if err != nil || !first.Created || first.Responses != 60 {
-		t.Fatalf("first load: got %+v, %v; want created with 60 responses", first, err)
+	if err != nil || !first.Created || first.Responses != 600 {
+		t.Fatalf("first load: got %+v, %v; want created with 600 responses", first, err)
 	}
 	again, err := svc.LoadDemo(ctx)
 	if err != nil || again.Created || again.Responses != 0 {
@@ -350,12 +350,16 @@ func TestLoadDemoTwiceChangesNothing(t *testing.T) {
 	if err := s.CheckOpen(time.Now()); err != nil {
 		t.Errorf("demo survey: got %v, want it open", err)
 	}
-	channels := map[surveys.Channel]int{}
+	channels, days := map[surveys.Channel]int{}, map[string]bool{}
 	db.EachResponse(ctx, s.ID, surveys.ResponseFilter{}, func(r *surveys.Response) error {
 		channels[r.Channel]++
+		days[r.SubmittedAt.Format(time.DateOnly)] = true
 		return nil
 	})
-	if total := channels["web"] + channels["sms"] + channels["assisted"]; total != 60 || channels["sms"] == 0 || channels["assisted"] == 0 {
-		t.Errorf("demo responses by channel: got %v, want 60 across web, sms and assisted", channels)
+	if total := channels["web"] + channels["sms"] + channels["assisted"]; total != 600 || channels["sms"] == 0 || channels["assisted"] == 0 {
+		t.Errorf("demo responses by channel: got %v, want 600 across web, sms and assisted", channels)
+	}
+	if len(days) < 15 {
+		t.Errorf("demo responses came on %d days, want them spread over three weeks", len(days))
 	}
 }
