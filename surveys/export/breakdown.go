@@ -1,0 +1,118 @@
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/voices-uk/voices/surveys/disclosure"
+)
+
+// A breakdown as a spreadsheet: one row per published cell, exactly as
+// disclosure protected it (hidden counts are blank, never the raw number),
+// and the rules as a last note, as under every table on the page.
+
+// CategoryLabel names a category for people: a category of the
+// by-dimension dimension, or, with dimension "", a value of the
+// breakdown's question or theme. "*" is the total.
+type CategoryLabel func(dimension, category string) string
+
+// BreakdownRows returns the header and one row per cell: for each
+// by-dimension its category id and label, then the value and its label,
+// count (blank when suppressed), suppressed, share, lift and p (blank when
+// not published).
+func BreakdownRows(b *disclosure.Breakdown, label CategoryLabel) [][]string {
+	var header []string
+	for _, d := range b.By {
+		header = append(header, d, d+"_label")
+	}
+	header = append(header, "value", "value_label", "count", "suppressed", "share", "lift", "p")
+	rows := [][]string{header}
+	number := func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*f, 'g', -1, 64) // shortest: 0.0153, 1.22e-24
+	}
+	for _, c := range b.Cells {
+		var row []string
+		for _, d := range b.By {
+			row = append(row, c.Group[d], label(d, c.Group[d]))
+		}
+		valueLabel := ""
+		if c.Value != "" {
+			valueLabel = label("", c.Value)
+		}
+		count := ""
+		if c.Count != nil {
+			count = strconv.Itoa(*c.Count)
+		}
+		row = append(row, c.Value, valueLabel, count, strconv.FormatBool(c.Suppressed), number(c.Share), number(c.Lift), number(c.P))
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// BreakdownCSV writes the breakdown as CSV (UTF-8 with a BOM, so Excel
+// reads it), every cell made safe from formulas, with the rules in the
+// first cell of a last row.
+func BreakdownCSV(w io.Writer, b *disclosure.Breakdown, label CategoryLabel) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	rows := BreakdownRows(b, label)
+	note := make([]string, len(rows[0])) // as wide as the rest, for readers that want every row alike
+	note[0] = disclosure.RuleText(b.Threshold, b.Rounding)
+	cw := csv.NewWriter(w)
+	for _, row := range append(rows, note) {
+		safe := make([]string, len(row))
+		for i, c := range row {
+			safe[i] = SafeCell(c)
+		}
+		if err := cw.Write(safe); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// BreakdownXLSX writes the breakdown as an Excel workbook: counts, shares,
+// lifts and p-values as numbers, everything else as text (never a
+// formula), and the rules on a line of their own after a blank one.
+func BreakdownXLSX(w io.Writer, b *disclosure.Breakdown, label CategoryLabel) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Breakdown"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	rows := BreakdownRows(b, label)
+	numeric := map[string]bool{"count": true, "share": true, "lift": true, "p": true}
+	columns := rows[0]
+	setRow := func(n int, cells []any) error {
+		cell, err := excelize.CoordinatesToCellName(1, n)
+		if err != nil {
+			return err
+		}
+		return f.SetSheetRow(sheet, cell, &cells)
+	}
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, c := range row {
+			cells[j] = SafeCell(c) // a string is stored as text, never as a formula
+			if n, err := strconv.ParseFloat(c, 64); err == nil && i > 0 && numeric[columns[j]] {
+				cells[j] = n
+			}
+		}
+		if err := setRow(i+1, cells); err != nil {
+			return err
+		}
+	}
+	if err := setRow(len(rows)+2, []any{SafeCell(disclosure.RuleText(b.Threshold, b.Rounding))}); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
