@@ -90,6 +90,9 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	themes.Get("/discover", s.discoveryPage)
 	themes.Post("/discover", s.runDiscovery)
 	themes.Post("/discover/:id", s.decideCandidate)
+	staff.Get("/s/:slug/breakdown", s.officerPage, s.breakdownPage)
+	staff.Get("/s/:slug/breakdown.csv", s.officerPage, s.breakdownExport("csv"))
+	staff.Get("/s/:slug/breakdown.xlsx", s.officerPage, s.breakdownExport("xlsx"))
 	staff.Get("/imports/:id.json", s.importStatus)
 	staff.Get("/imports/:id", s.importReport)
 
@@ -151,6 +154,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Post("/surveys/:slug/themes/discover", s.officer, s.discoverThemes)
 	api.Get("/surveys/:slug/themes/candidates", s.officer, s.listCandidates)
 	api.Get("/surveys/:slug/breakdown", s.officer, s.breakdown)
+	api.Get("/surveys/:slug/breakdown.csv", s.officer, s.breakdownExport("csv"))
+	api.Get("/surveys/:slug/breakdown.xlsx", s.officer, s.breakdownExport("xlsx"))
 	api.Get("/surveys/:slug/representation", s.officer, s.representation)
 	api.Post("/responses/:reference/equality/withdraw", postLimit, s.withdrawEquality)
 	api.Get("/audit", s.auditLog)
