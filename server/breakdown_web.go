@@ -233,7 +233,7 @@ type (
 		LeftOut       bool // combinations with nobody in them were left out
 		Values        bool // a question or theme: lifts, p-values and flags
 		Flags         []string
-		Theme         bool
+		Theme         bool // a theme: only decided answers count, which the key says
 		Threshold     int
 		Tests         int // comparisons tested, for the caution about chance
 		CSV, XLSX     string
@@ -288,8 +288,7 @@ func (s *Server) breakdownPage(c *fiber.Ctx) error {
 	if asked && err == nil {
 		b, err = s.protectedBreakdown(ctx, sv, q)
 	}
-	code := surveys.ErrorCode(err)
-	if err != nil && code != surveys.EINVALID {
+	if err != nil && surveys.ErrorCode(err) != surveys.EINVALID {
 		return err
 	}
 	l := s.newBreakdownLabels(lang, sv, cb, q)
