@@ -205,7 +205,13 @@ func TestAccessTable(t *testing.T) {
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/themes/agreement", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 
 		// Who we heard from: officers only; withdrawal is by reference, for anyone who has it.
+		{method: "GET", path: "/dashboard/s/parks/breakdown", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/breakdown?by=sex&count=question:visit", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/breakdown.csv?by=sex", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/breakdown.xlsx?by=sex", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/breakdown?by=sex", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/breakdown.csv?by=sex", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/breakdown.xlsx?by=sex", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation.csv", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
 		{api: true, method: "GET", path: "/api/v1/surveys/parks/representation/daily", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},

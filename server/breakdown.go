@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/voices-uk/voices/surveys"
-	"github.com/voices-uk/voices/surveys/disclosure"
 )
 
 // breakdown answers GET /api/v1/surveys/{slug}/breakdown?by=A[,B[,C]]
@@ -23,18 +22,7 @@ func (s *Server) breakdown(c *fiber.Ctx) error {
 			q.By = append(q.By, d)
 		}
 	}
-	ctx := c.UserContext()
-	base, err := s.svc.CountGroups(ctx, sv, surveys.BreakdownQuery{By: q.By})
-	if err != nil {
-		return err
-	}
-	var values []surveys.GroupCount
-	if q.Question != "" || q.Theme != "" {
-		if values, err = s.svc.CountGroups(ctx, sv, q); err != nil {
-			return err
-		}
-	}
-	b, err := disclosure.Build(sv, q, base, values, disclosure.Options{})
+	b, err := s.protectedBreakdown(c.UserContext(), sv, q)
 	if err != nil {
 		return err
 	}

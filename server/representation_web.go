@@ -67,9 +67,9 @@ const (
 	trackMaxRatio = 2.0 // ratios above are drawn at the top
 )
 
-// dimensionTitle names a breakdown dimension for officers.
-func (s *Server) dimensionTitle(lang, dim string) string {
-	return s.tr.T(lang, "dimension."+dim)
+// dimensionName names a characteristic, as the breakdown page does.
+func (s *Server) dimensionName(lang, dim string) string {
+	return (&breakdownLabels{tr: s.tr, lang: lang}).dimension(dim)
 }
 
 func (s *Server) representationPage(c *fiber.Ctx) error {
@@ -110,11 +110,11 @@ func (s *Server) renderRepresentation(c *fiber.Ctx, status int, sv *surveys.Surv
 			order = append(order, r.Characteristic)
 		}
 		if r.UnderRepresented {
-			d.Under = append(d.Under, r.Sentence(T("representation.group", r.Label, s.dimensionTitle(lang, r.Characteristic)), "the"))
+			d.Under = append(d.Under, r.Sentence(T("representation.group", r.Label, s.dimensionName(lang, r.Characteristic)), "the"))
 		}
 	}
 	for _, ch := range order {
-		sec := repSection{ID: "rep-" + ch, Title: s.dimensionTitle(lang, ch)}
+		sec := repSection{ID: "rep-" + ch, Title: s.dimensionName(lang, ch)}
 		for _, r := range rep.Rows {
 			if r.Characteristic != ch {
 				continue
@@ -136,7 +136,7 @@ func (s *Server) renderRepresentation(c *fiber.Ctx, status int, sv *surveys.Surv
 		track = order[0]
 	}
 	for _, ch := range order {
-		d.TrackOptions = append(d.TrackOptions, option{Value: ch, Label: s.dimensionTitle(lang, ch), Checked: ch == track})
+		d.TrackOptions = append(d.TrackOptions, option{Value: ch, Label: s.dimensionName(lang, ch), Checked: ch == track})
 	}
 	d.Track = s.trackTable(lang, tr, track)
 	p := &page{Lang: lang, Title: T("representation.title", d.Survey), Back: home, Data: d}
@@ -175,7 +175,7 @@ func (s *Server) repCategory(lang, label string, n *int, share, ratio *float64, 
 // trackTable lays out one characteristic's days: the days shown, newest
 // first, and a small chart per category of its ratio over them.
 func (s *Server) trackTable(lang string, tr *disclosure.Tracking, ch string) trackTable {
-	t := trackTable{Characteristic: ch, Title: s.dimensionTitle(lang, ch)}
+	t := trackTable{Characteristic: ch, Title: s.dimensionName(lang, ch)}
 	var rows []disclosure.TrackRow
 	for _, r := range tr.Rows {
 		if r.Characteristic == ch {

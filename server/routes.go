@@ -97,6 +97,9 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	staff.Get("/s/:slug/baseline.csv", s.officerPage, s.baselineCSV)
 	staff.Post("/s/:slug/baseline", s.officerPage, s.saveBaselinePage)
 	staff.Post("/s/:slug/baseline/clear", s.officerPage, s.clearBaselinePage)
+	staff.Get("/s/:slug/breakdown", s.officerPage, s.breakdownPage)
+	staff.Get("/s/:slug/breakdown.csv", s.officerPage, s.breakdownExport("csv"))
+	staff.Get("/s/:slug/breakdown.xlsx", s.officerPage, s.breakdownExport("xlsx"))
 	staff.Get("/imports/:id.json", s.importStatus)
 	staff.Get("/imports/:id", s.importReport)
 
@@ -158,6 +161,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Post("/surveys/:slug/themes/discover", s.officer, s.discoverThemes)
 	api.Get("/surveys/:slug/themes/candidates", s.officer, s.listCandidates)
 	api.Get("/surveys/:slug/breakdown", s.officer, s.breakdown)
+	api.Get("/surveys/:slug/breakdown.csv", s.officer, s.breakdownExport("csv"))
+	api.Get("/surveys/:slug/breakdown.xlsx", s.officer, s.breakdownExport("xlsx"))
 	api.Get("/surveys/:slug/representation", s.officer, s.representation)
 	api.Get("/surveys/:slug/representation.csv", s.officer, s.representationExport("csv"))
 	api.Get("/surveys/:slug/representation.xlsx", s.officer, s.representationExport("xlsx"))

@@ -170,17 +170,23 @@ func countable(t QuestionType) bool {
 	return t == TypeSingleChoice || t == TypeMultipleChoice || t == TypeScale || t == TypeYesNo
 }
 
-func (s *Survey) countableKeys() []string {
+// BreakdownQuestionKeys are the keys of the questions a breakdown may
+// count by (choice, scale and yes/no), in the survey's order.
+func (s *Survey) BreakdownQuestionKeys() []string {
 	var keys []string
 	for i := range s.Questions {
 		if countable(s.Questions[i].Type) {
 			keys = append(keys, s.Questions[i].Key)
 		}
 	}
-	if len(keys) == 0 {
-		return []string{"this survey has none"}
-	}
 	return keys
+}
+
+func (s *Survey) countableKeys() []string {
+	if keys := s.BreakdownQuestionKeys(); len(keys) > 0 {
+		return keys
+	}
+	return []string{"this survey has none"}
 }
 
 // AuditEqualityWithdraw is the audit action of a withdrawal of equality
