@@ -13,6 +13,7 @@ import (
 
 	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/disclosure"
 	"github.com/voices-uk/voices/surveys/export"
 )
 
@@ -214,6 +215,16 @@ func (s *Server) themeAgreement(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"pairs": list})
 }
 
+// protectedSummary is the survey's themed summary as it may leave Voices:
+// small numbers hidden and the rest rounded (see surveys/disclosure).
+func (s *Server) protectedSummary(c *fiber.Ctx, sv *surveys.Survey, lang string) (*disclosure.Summary, error) {
+	sum, err := s.svc.ThemeSummary(c.UserContext(), sv, lang)
+	if err != nil {
+		return nil, err
+	}
+	return disclosure.ProtectSummary(sum, disclosure.Options{})
+}
+
 // themeSummary returns the themed summary as JSON, CSV or XLSX.
 func (s *Server) themeSummary(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -221,7 +232,7 @@ func (s *Server) themeSummary(format string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		sum, err := s.svc.ThemeSummary(c.UserContext(), sv, sv.DefaultLanguage())
+		sum, err := s.protectedSummary(c, sv, sv.DefaultLanguage())
 		if err != nil {
 			return err
 		}

@@ -1,13 +1,18 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/disclosure"
 )
 
 func TestCodebookAPI(t *testing.T) {
@@ -146,36 +151,59 @@ func TestThemesEndToEnd(t *testing.T) {
 	if status, got := f.do(t, http.MethodPost, base+"/themes/decisions", f.officer, body); status != http.StatusOK {
 		t.Fatalf("deciding: got %d %v", status, got)
 	}
-	status, got = f.do(t, http.MethodGet, base+"/themes/summary", f.officer, "")
-	if status != http.StatusOK {
-		t.Fatalf("summary: %d %v", status, got)
+	// The counting, before protection: each theme once per respondent,
+	// split by channel and rating.
+	sv, err := f.db.Survey(f.ctx, slug)
+	if err != nil {
+		t.Fatal(err)
 	}
-	data, _ := json.Marshal(got)
-	var sum surveys.ThemeSummary
-	json.Unmarshal(data, &sum)
-	if sum.Decided != len(themeComments) || sum.Undecided != 0 || sum.CodebookVersion != 1 || sum.Sentiment == "" {
-		t.Errorf("summary: got %d decided, %d undecided, version %d, sentiment %q", sum.Decided, sum.Undecided, sum.CodebookVersion, sum.Sentiment)
+	raw, err := f.svc.ThemeSummary(f.ctx, sv, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.Decided != len(themeComments) || raw.Undecided != 0 || raw.CodebookVersion != 1 || raw.Sentiment == "" {
+		t.Errorf("summary: got %d decided, %d undecided, version %d, sentiment %q", raw.Decided, raw.Undecided, raw.CodebookVersion, raw.Sentiment)
 	}
 	counts := map[string]surveys.ThemeCount{}
-	for _, tc := range sum.Overall.Themes {
+	for _, tc := range raw.Overall.Themes {
 		counts[tc.Theme] = tc
 	}
 	if counts["lighting"].Respondents != 5 || counts["seating"].Respondents != 4 || counts["dogs"].Respondents != 4 {
-		t.Errorf("respondents by theme: got %+v", sum.Overall.Themes)
+		t.Errorf("respondents by theme: got %+v", raw.Overall.Themes)
 	}
 	if got, want := counts["dogs"].Share, 4.0/float64(len(themeComments)); got != want {
 		t.Errorf("share of dogs: got %v, want %v", got, want)
 	}
-	if counts["dogs"].ByChannel["api"] != 4 || counts["dogs"].Sentiment == nil || counts["dogs"].Sentiment.Negative != 4 {
-		t.Errorf("dogs: got channels %v, sentiment %+v; want 4 by api, 4 negative", counts["dogs"].ByChannel, counts["dogs"].Sentiment)
+	if got, want := fmt.Sprint(counts["dogs"].ByChannel, counts["dogs"].Sentiment), "map[api:4] &{0 0 4 0}"; got != want {
+		t.Errorf("dogs by channel and rating: got %s, want %s", got, want)
 	}
 	for _, q := range counts["dogs"].Quotes {
 		if strings.Contains(q.Text, "@") {
 			t.Errorf("a quote shows an email address: %q", q.Text)
 		}
 	}
+	// What leaves Voices: 12 respondents are published as 10, and every
+	// theme, raised by 4 or 5 people, is hidden, with its quotes kept.
+	status, got = f.do(t, http.MethodGet, base+"/themes/summary", f.officer, "")
+	if status != http.StatusOK {
+		t.Fatalf("summary: %d %v", status, got)
+	}
+	summary := got
+	if got, want := fmt.Sprint(summary["decided_answers"], summary["threshold"], summary["rounding"]), "map[count:10 suppressed:false] 10 5"; got != want {
+		t.Errorf("summary: got decided answers, threshold and rounding %s, want %s", got, want)
+	}
+	overall := summary["overall"].(map[string]any)
+	if overall["respondents"] != 10.0 {
+		t.Errorf("respondents overall: got %v, want 10", overall["respondents"])
+	}
+	for _, th := range overall["themes"].([]any) {
+		th := th.(map[string]any)
+		if th["respondents"] != nil || th["suppressed"] != true || th["share"] != nil || th["by_channel"] != nil || len(th["quotes"].([]any)) == 0 {
+			t.Errorf("theme %v: got %v, want it hidden, with no share or splits, and its quotes", th["theme"], th)
+		}
+	}
 	resp, csvBody := f.send(t, http.MethodGet, base+"/themes/summary.csv", f.officer, "", "")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(csvBody), "all,12,lighting,Lighting and feeling safe,,5,") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(csvBody), "all,10,lighting,Lighting and feeling safe,,[c],[c],") {
 		t.Errorf("summary CSV: got %d\n%s", resp.StatusCode, csvBody)
 	}
 	resp, xlsx := f.send(t, http.MethodGet, base+"/themes/summary.xlsx", f.officer, "", "")
@@ -183,8 +211,9 @@ func TestThemesEndToEnd(t *testing.T) {
 		t.Errorf("summary XLSX: got %d", resp.StatusCode)
 	}
 	resp, html := f.send(t, http.MethodGet, base+"/themes/report", f.officer, "", "")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), "<svg") || !strings.Contains(string(html), "Lighting and feeling safe") {
-		t.Errorf("report: got %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), "<svg") || !strings.Contains(string(html), "Lighting and feeling safe") ||
+		strings.Contains(string(html), `class="chart-bar"`) {
+		t.Errorf("report: got %d, want a chart of hidden themes with no bars\n%s", resp.StatusCode, html)
 	}
 
 	// A second officer decides the first four answers: agreement per theme.
@@ -227,4 +256,258 @@ func (f *fixture) doCSV(t *testing.T, path, token, body string) (int, map[string
 	var got map[string]any
 	json.Unmarshal(data, &got)
 	return resp.StatusCode, got
+}
+
+// pathsYAML asks for equality answers as well as a rating and a comment.
+const pathsYAML = `
+slug: paths
+title: {en: "Paths"}
+languages: [en]
+status: open
+equality_monitoring: true
+questions:
+  - {key: rating, type: scale, min: 1, max: 5, prompt: {en: "How good are our paths?"}}
+  - {key: comment, type: long_text, prompt: {en: "What should change?"}}
+`
+
+// The summary leaves Voices with small numbers protected, in every format:
+// 30 respondents raised lighting, 24 by the API and 6 on paper forms typed
+// up by a community group (and those 6 left the rating out); 23 raised
+// seating, 7 dogs. Some described their ethnic group in their own words,
+// which must appear nowhere in a summary.
+func TestThemeSummaryProtected(t *testing.T) {
+	f := newFixture(t)
+	slug := f.create(t, pathsYAML)
+	base := "/api/v1/surveys/" + slug
+	const writeIn = "Zorblaxian heritage"
+	themesOf := map[string][]string{}
+	for i := 0; i < 24; i++ {
+		text := fmt.Sprintf("The paths are too dark at night, lamp %d is broken", i)
+		equality := `{"age_band": "35_49"}`
+		if i < 3 {
+			equality = fmt.Sprintf(`{"ethnic_group": "other_any", "ethnic_group_other": %q}`, writeIn)
+		}
+		f.submit(t, slug, "", fmt.Sprintf(`{"answers": {"rating": 1, "comment": %q}, "equality": %s}`, text, equality))
+		themesOf[text] = []string{"lighting", "seating"}
+		if i == 23 {
+			themesOf[text] = []string{"lighting", "dogs"}
+		}
+	}
+	rows := [][]string{{"form_id", "comment", "entered_by", "consent_confirmed", "equality_ethnic_group", "equality_ethnic_group_other"}}
+	for i := 0; i < 6; i++ {
+		text := fmt.Sprintf("Form %d: dark paths and dogs off the lead", i)
+		rows = append(rows, []string{fmt.Sprint(i + 1), text, "community_group", "yes", "other_any", writeIn})
+		themesOf[text] = []string{"lighting", "dogs"}
+	}
+	if res := f.importOK(t, slug, f.partner, csvOf(t, rows...)); res.Accepted != 6 {
+		t.Fatalf("import: got %+v, want 6 accepted", res)
+	}
+	codebook := "themes:\n  - {id: dogs, name: Dogs}\n  - {id: lighting, name: Lighting}\n  - {id: seating, name: Seating}\n"
+	if resp, body := f.send(t, http.MethodPut, base+"/codebook", f.officer, "application/yaml", codebook); resp.StatusCode != http.StatusOK {
+		t.Fatalf("codebook: %d %s", resp.StatusCode, body)
+	}
+	status, got := f.do(t, http.MethodGet, base+"/themes/answers?status=todo&limit=100", f.officer, "")
+	answers, _ := got["answers"].([]any)
+	if status != http.StatusOK || len(answers) != 30 {
+		t.Fatalf("review queue: got %d with %d answers, want 30", status, len(answers))
+	}
+	var decisions []string
+	for _, a := range answers {
+		a := a.(map[string]any)
+		themes, _ := json.Marshal(themesOf[a["text"].(string)])
+		decisions = append(decisions, fmt.Sprintf(`{"response_id": %v, "question": "comment", "themes": %s}`, a["response_id"], themes))
+	}
+	if status, got := f.do(t, http.MethodPost, base+"/themes/decisions", f.officer, `{"decisions": [`+strings.Join(decisions, ",")+`]}`); status != http.StatusOK {
+		t.Fatalf("deciding: got %d %v", status, got)
+	}
+
+	resp, jsonBody := f.send(t, http.MethodGet, base+"/themes/summary", f.officer, "", "")
+	_, csvBody := f.send(t, http.MethodGet, base+"/themes/summary.csv", f.officer, "", "")
+	_, xlsxBody := f.send(t, http.MethodGet, base+"/themes/summary.xlsx", f.officer, "", "")
+	_, html := f.send(t, http.MethodGet, base+"/themes/report", f.officer, "", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("summary: got %d %s", resp.StatusCode, jsonBody)
+	}
+	rule := disclosure.RuleText(10, 5)
+
+	// JSON: hidden counts are null beside "suppressed": true.
+	var sum struct {
+		Rule    string `json:"rule"`
+		Overall struct {
+			Respondents *int `json:"respondents"`
+			Themes      []struct {
+				Theme       string   `json:"theme"`
+				Respondents *int     `json:"respondents"`
+				Suppressed  bool     `json:"suppressed"`
+				Share       *float64 `json:"share"`
+				ByChannel   []cell   `json:"by_channel"`
+				ByEnteredBy []cell   `json:"by_entered_by"`
+				Sentiment   []cell   `json:"sentiment"`
+			} `json:"themes"`
+		} `json:"overall"`
+	}
+	if err := json.Unmarshal(jsonBody, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rule != rule || sum.Overall.Respondents == nil || *sum.Overall.Respondents != 30 {
+		t.Errorf("summary: got rule %q and %v respondents, want the rule and 30", sum.Rule, sum.Overall.Respondents)
+	}
+	var gotThemes []string
+	for _, th := range sum.Overall.Themes {
+		share := "none"
+		if th.Share != nil {
+			share = fmt.Sprint(*th.Share)
+		}
+		gotThemes = append(gotThemes, fmt.Sprintf("%s %s %v share %s; %s; %s; %s", th.Theme, countText(th.Respondents), th.Suppressed, share,
+			cellsText(th.ByChannel), cellsText(th.ByEnteredBy), cellsText(th.Sentiment)))
+	}
+	wantThemes := []string{
+		// 24 and 6: both hidden, or 30 - 24 would give the 6 away.
+		"lighting 30 false share 1; api=hidden import=hidden; self=hidden community_group=hidden; positive=0 neutral=0 negative=hidden not_rated=hidden",
+		"seating 25 false share 0.8333; api=25; self=25; positive=0 neutral=0 negative=25 not_rated=0", // 23, shared as 25 of 30
+		"dogs hidden true share none; ; ; ", // 7
+	}
+	if fmt.Sprintf("%q", gotThemes) != fmt.Sprintf("%q", wantThemes) {
+		t.Errorf("themes:\ngot  %q\nwant %q", gotThemes, wantThemes)
+	}
+
+	// CSV: "[c]" where hidden, and the rule in a last row as wide as the rest.
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(csvBody, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatalf("reading the CSV: %v\n%s", err, csvBody)
+	}
+	wantCells := []struct{ question, theme, column, want string }{
+		{"all", "lighting", "respondents_answering", "30"},
+		{"all", "lighting", "respondents", "30"},
+		{"all", "lighting", "share", "1.0000"},
+		{"all", "lighting", "channel_api", "[c]"},
+		{"all", "lighting", "channel_import", "[c]"},
+		{"all", "lighting", "channel_web", "0"},
+		{"all", "lighting", "entered_by_community_group", "[c]"},
+		{"all", "lighting", "not_rated", "[c]"},
+		{"all", "seating", "respondents", "25"},
+		{"all", "seating", "share", "0.8333"},
+		{"comment", "dogs", "respondents", "[c]"},
+		{"comment", "dogs", "share", "[c]"},
+		{"comment", "dogs", "channel_import", "[c]"},
+		{"comment", "dogs", "negative", "[c]"},
+	}
+	checkSummarySheet(t, "CSV", records, wantCells, rule)
+
+	// XLSX: the same cells, counts as numbers.
+	book, err := excelize.OpenReader(bytes.NewReader(xlsxBody))
+	if err != nil {
+		t.Fatalf("opening the XLSX: %v", err)
+	}
+	defer book.Close()
+	sheet, err := book.GetRows("Themes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sheet { // GetRows leaves out empty cells at the end of a row
+		sheet[i] = append(sheet[i], make([]string, len(sheet[0])-len(sheet[i]))...)
+	}
+	for i := range wantCells {
+		if wantCells[i].want == "1.0000" {
+			wantCells[i].want = "1" // a number, as a spreadsheet shows it
+		}
+	}
+	checkSummarySheet(t, "XLSX", sheet, wantCells, rule)
+	if typ, _ := book.GetCellType("Themes", "G2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("XLSX respondents cell G2: got type %v, want a number", typ)
+	}
+
+	// The report: no bar and no number for a hidden theme, and the rule
+	// under every table.
+	page := string(html)
+	tables, rules := strings.Count(page, "<table"), strings.Count(page, "<p class=\"meta\" id=\"chart-")
+	for _, want := range []string{">30 (100%)</text>", ">25 (83%)</text>", ">hidden</text>", "<li>API: hidden</li>", "<td>hidden</td>", rule} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report: want %q in it\n%s", want, page)
+		}
+	}
+	if tables != 2 || rules != tables || strings.Count(page, rule) != tables {
+		t.Errorf("report: got %d tables, %d notes and the rule %d times; want 2 of each", tables, rules, strings.Count(page, rule))
+	}
+	if got, want := strings.Count(page, `class="chart-bar"`), 4; got != want {
+		t.Errorf("report: got %d bars, want %d (lighting and seating, overall and for the question)", got, want)
+	}
+	for _, number := range []string{">24<", ">6<", ">23<", ">7<", ": 24<", ": 6<", ": 23<", ": 7<"} {
+		if strings.Contains(page, number) {
+			t.Errorf("report: shows an exact count %q", number)
+		}
+	}
+
+	// Equality answers appear in no output.
+	for name, body := range map[string][]byte{"JSON": jsonBody, "CSV": csvBody, "report": html} {
+		for _, secret := range []string{writeIn, "other_any", "Any other ethnic group", "35_49"} {
+			if strings.Contains(string(body), secret) {
+				t.Errorf("%s: shows the equality answer %q", name, secret)
+			}
+		}
+	}
+	for _, row := range sheet {
+		for _, c := range row {
+			if strings.Contains(c, "Zorblaxian") || c == "other_any" {
+				t.Errorf("XLSX: shows the equality answer %q", c)
+			}
+		}
+	}
+}
+
+// cell is one category of a split in the summary's JSON.
+type cell struct {
+	Category    string `json:"category"`
+	Respondents *int   `json:"respondents"`
+	Suppressed  bool   `json:"suppressed"`
+}
+
+func countText(n *int) string {
+	if n == nil {
+		return "hidden"
+	}
+	return fmt.Sprint(*n)
+}
+
+func cellsText(cells []cell) string {
+	var parts []string
+	for _, c := range cells {
+		if c.Suppressed != (c.Respondents == nil) {
+			parts = append(parts, c.Category+"=inconsistent")
+			continue
+		}
+		parts = append(parts, c.Category+"="+countText(c.Respondents))
+	}
+	return strings.Join(parts, " ")
+}
+
+// checkSummarySheet checks cells of the summary's CSV or XLSX rows, found
+// by question, theme and column, and the note in the last row.
+func checkSummarySheet(t *testing.T, format string, rows [][]string, want []struct{ question, theme, column, want string }, rule string) {
+	t.Helper()
+	if len(rows) < 2 {
+		t.Fatalf("%s: got %d rows", format, len(rows))
+	}
+	column := map[string]int{}
+	for i, h := range rows[0] {
+		column[h] = i
+	}
+	for _, w := range want {
+		found := false
+		for _, r := range rows[1:] {
+			if r[column["question"]] == w.question && r[column["theme"]] == w.theme {
+				found = true
+				if got := r[column[w.column]]; got != w.want {
+					t.Errorf("%s: %s, %s, %s: got %q, want %q", format, w.question, w.theme, w.column, got, w.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no row for %s, %s", format, w.question, w.theme)
+		}
+	}
+	note := rows[len(rows)-1][0]
+	if !strings.HasPrefix(note, "[c] marks a hidden number. ") || !strings.HasSuffix(note, rule) {
+		t.Errorf("%s: got last row %q, want the note with the rule", format, note)
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/disclosure"
 )
 
 // The officers' theme pages: an overview of a survey's coding, its
@@ -365,47 +366,69 @@ func (s *Server) themesReport(c *fiber.Ctx) error {
 		lang = channels.FallbackLanguage
 		c.Locals(langKey, lang)
 	}
-	sum, err := s.svc.ThemeSummary(c.UserContext(), sv, lang)
+	sum, err := s.protectedSummary(c, sv, lang)
 	if err != nil {
 		return err
 	}
+	// A hidden bar is no bar at all, labelled "hidden": a bar's length
+	// would give the number away.
 	type bar struct {
 		Name, Label             string
+		Hidden                  bool
 		Y, Width, TextY, Height int
 	}
 	type chart struct {
-		ID, Title    string
-		Height, Left int
-		Bars         []bar
-		Summary      surveys.QuestionSummary
+		ID, Title, Respondents string
+		Height, Left           int
+		Bars                   []bar
+		Summary                disclosure.SummaryQuestion
 	}
 	var charts []chart
-	for i, q := range append([]surveys.QuestionSummary{sum.Overall}, sum.Questions...) {
+	for i, q := range append([]disclosure.SummaryQuestion{sum.Overall}, sum.Questions...) {
 		title := s.tr.T(lang, "report.overall")
 		if q.Question != "" {
 			title = q.Prompt
 		}
-		ch := chart{ID: fmt.Sprintf("chart-%d", i), Title: title, Summary: q, Left: 260}
+		respondents := s.tr.T(lang, "report.respondents_hidden", sum.Threshold)
+		if q.Respondents != nil {
+			respondents = s.tr.T(lang, "report.respondents", *q.Respondents)
+		}
+		ch := chart{ID: fmt.Sprintf("chart-%d", i), Title: title, Respondents: respondents, Summary: q, Left: 260}
 		most := 1
 		for _, t := range q.Themes {
-			most = max(most, t.Respondents)
+			if t.Respondents != nil {
+				most = max(most, *t.Respondents)
+			}
 		}
 		for j, t := range q.Themes {
-			w := t.Respondents * 380 / most
-			ch.Bars = append(ch.Bars, bar{Name: t.Name, Label: fmt.Sprintf("%d (%.0f%%)", t.Respondents, t.Share*100),
-				Y: j * 28, Width: max(w, 1), TextY: j*28 + 17, Height: 20})
+			b := bar{Name: t.Name, Hidden: true, Label: s.tr.T(lang, "report.hidden"), Y: j * 28, TextY: j*28 + 17, Height: 20}
+			if t.Respondents != nil {
+				b.Hidden, b.Width, b.Label = false, max(*t.Respondents*380/most, 1), strconv.Itoa(*t.Respondents)
+				if t.Share != nil {
+					b.Label += fmt.Sprintf(" (%.0f%%)", *t.Share*100)
+				}
+			}
+			ch.Bars = append(ch.Bars, b)
 		}
 		ch.Height = max(len(ch.Bars)*28, 28)
 		charts = append(charts, ch)
 	}
+	// The decided and undecided answers are counts like any other.
+	answers := func(n disclosure.Count) string {
+		if n.Count == nil {
+			return s.tr.T(lang, "report.fewer_than", sum.Threshold)
+		}
+		return strconv.Itoa(*n.Count)
+	}
 	title := s.tr.T(lang, "report.title", sum.Title)
 	return s.render(c, fiber.StatusOK, "report", &page{Lang: lang, Title: title, Back: "/dashboard" + base(sv) + "/themes",
 		Data: struct {
-			Title     string
-			Summary   *surveys.ThemeSummary
-			Generated string
-			Charts    []chart
-		}{title, sum, s.formatDateTime(lang, sum.GeneratedAt), charts}})
+			Title              string
+			Summary            *disclosure.Summary
+			Generated          string
+			Decided, Undecided string
+			Charts             []chart
+		}{title, sum, s.formatDateTime(lang, sum.GeneratedAt), answers(sum.Decided), answers(sum.Undecided), charts}})
 }
 
 // agreementPage shows Cohen's kappa per theme for each pair of coders.

@@ -16,6 +16,11 @@ import (
 // rating, representative quotes with personal details redacted, and how it
 // changed month by month. Only decided answers count: a theme Voices
 // suggested and nobody confirmed is not in it.
+//
+// The counts here are exact, so a summary leaves Voices only through
+// disclosure.ProtectSummary, which hides small numbers and rounds the rest.
+// Quotes come from the answers to free-text questions alone: equality
+// answers are kept in their own table and never reach a summary.
 
 // ThemeSummary is a survey's themed summary.
 type ThemeSummary struct {
@@ -30,7 +35,8 @@ type ThemeSummary struct {
 	Questions       []QuestionSummary `json:"questions"`
 }
 
-// QuestionSummary is the themes of one question's answers (or of all).
+// QuestionSummary is the themes of one question's answers (or of all), in
+// codebook order.
 type QuestionSummary struct {
 	Question    string       `json:"question,omitempty"` // "" overall
 	Prompt      string       `json:"prompt,omitempty"`
@@ -53,11 +59,14 @@ type ThemeCount struct {
 	ByMonth     []MonthCount    `json:"by_month"`
 }
 
-// SentimentSplit counts respondents by how they rated.
+// SentimentSplit counts respondents by how they rated. NotRated are those
+// who left the rating question unanswered, so the four add up to the
+// theme's respondents.
 type SentimentSplit struct {
 	Positive int `json:"positive"`
 	Neutral  int `json:"neutral"`
 	Negative int `json:"negative"`
+	NotRated int `json:"not_rated"`
 }
 
 // Quote is a representative answer, redacted.
@@ -216,6 +225,7 @@ func (svc *Service) ThemeSummary(ctx context.Context, s *Survey, lang string) (*
 			if rating != nil {
 				sm := sizes(tl.sentiment)
 				tc.Sentiment = &SentimentSplit{Positive: sm["positive"], Neutral: sm["neutral"], Negative: sm["negative"]}
+				tc.Sentiment.NotRated = tc.Respondents - tc.Sentiment.Positive - tc.Sentiment.Neutral - tc.Sentiment.Negative
 			}
 			for m, n := range sizes(tl.month) {
 				tc.ByMonth = append(tc.ByMonth, MonthCount{Month: m, Respondents: n})
@@ -223,7 +233,9 @@ func (svc *Service) ThemeSummary(ctx context.Context, s *Survey, lang string) (*
 			sort.Slice(tc.ByMonth, func(i, j int) bool { return tc.ByMonth[i].Month < tc.ByMonth[j].Month })
 			qs.Themes = append(qs.Themes, tc)
 		}
-		sort.SliceStable(qs.Themes, func(i, j int) bool { return qs.Themes[i].Respondents > qs.Themes[j].Respondents })
+		// Themes stay in codebook order: ordering them by their exact
+		// counts would tell apart themes whose published counts are the
+		// same (disclosure.ProtectSummary orders by published counts).
 		return qs
 	}
 	sum.Overall = build("")

@@ -57,6 +57,16 @@
 // Threshold-1; Table.ProtectFiltered also hides every cell of the filtered
 // table whose complement is that small, before secondary suppression.
 //
+// # Themed summaries
+//
+// ProtectSummary applies the same rules to a surveys.ThemeSummary: each
+// question's and each theme's respondents (and the decided and undecided
+// answers) are hidden from 1 to Threshold-1 and otherwise rounded; a
+// theme's share is of the question's rounded respondents; each split of a
+// theme (channel, who entered it, sentiment, month) is a one-way Table whose
+// total is the theme, so secondary suppression covers it; a hidden theme has
+// no splits. Themes are ordered by their published counts.
+//
 // # Representation
 //
 // ParseBaseline reads a population baseline in the format of

@@ -10,18 +10,30 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/disclosure"
 )
 
 // The themed summary as a spreadsheet: one row per question and theme
-// (the overall rows first, question "all"), with the splits as columns.
+// (the overall rows first, question "all"), with the splits as columns, and
+// a last row stating how small numbers are protected. Only a protected
+// summary is written: a hidden count is "[c]", as in ONS tables.
 
-// SummaryRows returns the summary's header and rows.
-func SummaryRows(sum *surveys.ThemeSummary) [][]string {
+// Hidden marks a count hidden to protect the people who answered.
+const Hidden = "[c]"
+
+// SummaryNote is the note written under the summary's table.
+func SummaryNote(sum *disclosure.Summary) string {
+	return Hidden + " marks a hidden number. " + sum.Rule
+}
+
+// SummaryRows returns the summary's header, rows and note.
+func SummaryRows(sum *disclosure.Summary) [][]string {
 	channels := make([]string, len(surveys.Channels))
 	for i, c := range surveys.Channels {
 		channels[i] = string(c)
 	}
 	entered := []string{surveys.EnteredBySelf, surveys.EnteredByCommunityGroup, surveys.EnteredByInterpreter, surveys.EnteredByOfficer}
+	sentiments := []string{"positive", "neutral", "negative", "not_rated"}
 	header := []string{"codebook_version", "question", "respondents_answering", "theme", "name", "parent", "respondents", "share"}
 	for _, c := range channels {
 		header = append(header, "channel_"+c)
@@ -29,29 +41,35 @@ func SummaryRows(sum *surveys.ThemeSummary) [][]string {
 	for _, e := range entered {
 		header = append(header, "entered_by_"+e)
 	}
-	header = append(header, "positive", "neutral", "negative")
+	header = append(header, sentiments...)
 	for i := 1; i <= surveys.QuotesPerTheme; i++ {
 		header = append(header, fmt.Sprintf("quote_%d", i), fmt.Sprintf("quote_%d_original", i))
 	}
 	rows := [][]string{header}
-	for _, q := range append([]surveys.QuestionSummary{sum.Overall}, sum.Questions...) {
+	for _, q := range append([]disclosure.SummaryQuestion{sum.Overall}, sum.Questions...) {
 		question := q.Question
 		if question == "" {
 			question = "all"
 		}
 		for _, t := range q.Themes {
-			row := []string{strconv.Itoa(sum.CodebookVersion), question, strconv.Itoa(q.Respondents), t.Theme, t.Name, t.Parent,
-				strconv.Itoa(t.Respondents), strconv.FormatFloat(t.Share, 'f', 4, 64)}
+			share := Hidden
+			if t.Share != nil {
+				share = strconv.FormatFloat(*t.Share, 'f', 4, 64)
+			}
+			row := []string{strconv.Itoa(sum.CodebookVersion), question, countCell(q.Respondents), t.Theme, t.Name, t.Parent,
+				countCell(t.Respondents), share}
 			for _, c := range channels {
-				row = append(row, strconv.Itoa(t.ByChannel[c]))
+				row = append(row, splitCell(t, t.ByChannel, c))
 			}
 			for _, e := range entered {
-				row = append(row, strconv.Itoa(t.ByEnteredBy[e]))
+				row = append(row, splitCell(t, t.ByEnteredBy, e))
 			}
-			if s := t.Sentiment; s != nil {
-				row = append(row, strconv.Itoa(s.Positive), strconv.Itoa(s.Neutral), strconv.Itoa(s.Negative))
-			} else {
-				row = append(row, "", "", "")
+			for _, s := range sentiments {
+				if sum.Sentiment == "" {
+					row = append(row, "")
+				} else {
+					row = append(row, splitCell(t, t.Sentiment, s))
+				}
 			}
 			for i := 0; i < surveys.QuotesPerTheme; i++ {
 				if i < len(t.Quotes) {
@@ -63,12 +81,37 @@ func SummaryRows(sum *surveys.ThemeSummary) [][]string {
 			rows = append(rows, row)
 		}
 	}
-	return rows
+	// The note is a row as wide as the others, so CSV readers that expect
+	// every row to have the same fields still read the file.
+	note := make([]string, len(header))
+	note[0] = SummaryNote(sum)
+	return append(rows, note)
+}
+
+func countCell(n *int) string {
+	if n == nil {
+		return Hidden
+	}
+	return strconv.Itoa(*n)
+}
+
+// splitCell is the theme's count in one category of a split: hidden with
+// the theme, 0 when the category is not in the split.
+func splitCell(t disclosure.SummaryTheme, split []disclosure.SummaryCell, category string) string {
+	if t.Suppressed {
+		return Hidden
+	}
+	for _, c := range split {
+		if c.Category == category {
+			return countCell(c.Respondents)
+		}
+	}
+	return "0"
 }
 
 // SummaryCSV writes the summary as CSV (UTF-8 with a BOM, so Excel reads
 // it), every cell made safe from formulas.
-func SummaryCSV(w io.Writer, sum *surveys.ThemeSummary) error {
+func SummaryCSV(w io.Writer, sum *disclosure.Summary) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
@@ -86,8 +129,9 @@ func SummaryCSV(w io.Writer, sum *surveys.ThemeSummary) error {
 	return cw.Error()
 }
 
-// SummaryXLSX writes the summary as an Excel workbook, every cell as text.
-func SummaryXLSX(w io.Writer, sum *surveys.ThemeSummary) error {
+// SummaryXLSX writes the summary as an Excel workbook: counts and shares as
+// numbers ("[c]" where hidden), everything else as text.
+func SummaryXLSX(w io.Writer, sum *disclosure.Summary) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Themes"
@@ -100,7 +144,7 @@ func SummaryXLSX(w io.Writer, sum *surveys.ThemeSummary) error {
 		// Counts and shares are numbers, so a spreadsheet can add them up;
 		// everything else is text, never a formula.
 		numeric[j] = h == "codebook_version" || h == "respondents_answering" || h == "respondents" || h == "share" ||
-			h == "positive" || h == "neutral" || h == "negative" || strings.HasPrefix(h, "channel_") || strings.HasPrefix(h, "entered_by_")
+			h == "positive" || h == "neutral" || h == "negative" || h == "not_rated" || strings.HasPrefix(h, "channel_") || strings.HasPrefix(h, "entered_by_")
 	}
 	for i, row := range rows {
 		cells := make([]any, len(row))

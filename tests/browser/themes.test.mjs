@@ -65,6 +65,11 @@ describe('the theme pages', () => {
 
     await page.goto(`${THEMES}/report`);
     assert.ok(await page.locator('svg.chart').count() > 0, 'the report should have a chart');
+    // Small numbers are protected, and the rule is stated under every table.
+    const tables = await page.locator('table').count();
+    assert.ok(tables > 0, 'the report should have a table');
+    assert.equal(await page.locator('table + p[id$="-rule"]').count(), tables, 'every table should have the rule under it');
+    assert.match(await page.textContent('main'), /numbers from 1 to 9 are not shown/);
     await t.test('report', () => runAxe(page, 'themed report'));
     await page.emulateMedia({ media: 'print' });
     await t.test('report as printed', () => runAxe(page, 'themed report, print'));
