@@ -198,11 +198,11 @@ func (s *Server) baselineCSV(c *fiber.Ctx) error {
 func representationRows(rep *disclosure.Representation) [][]string {
 	rows := [][]string{{"characteristic", "category", "label", "respondents", "respondents_share", "population_share", "ratio", "under_represented"}}
 	for _, r := range rep.Rows {
-		rows = append(rows, []string{r.Characteristic, r.Category, r.Label, intText(r.Respondents), floatText(r.RespondentsShare),
+		rows = append(rows, []string{r.Characteristic, r.Category, r.Label, hiddenOr(r.Respondents), floatText(r.RespondentsShare),
 			strconv.FormatFloat(r.PopulationShare, 'f', -1, 64), floatText(r.Ratio), strconv.FormatBool(r.UnderRepresented)})
 	}
 	return append(rows, []string{"note", disclosure.RuleText(disclosure.DefaultThreshold, disclosure.DefaultRounding) +
-		" A blank count is hidden."}, []string{"baseline", rep.Baseline})
+		" " + export.Hidden + " marks a hidden count; a blank share or ratio would need one."}, []string{"baseline", rep.Baseline})
 }
 
 // trackingRows are the day-by-day figures as rows for CSV.
@@ -210,18 +210,19 @@ func trackingRows(tr *disclosure.Tracking) [][]string {
 	rows := [][]string{{"day", "characteristic", "category", "label", "shown", "respondents", "respondents_share", "population_share", "ratio", "under_represented"}}
 	for _, r := range tr.Rows {
 		for _, p := range r.Points {
-			rows = append(rows, []string{p.Day, r.Characteristic, r.Category, r.Label, strconv.FormatBool(p.Shown), intText(p.Respondents),
+			rows = append(rows, []string{p.Day, r.Characteristic, r.Category, r.Label, strconv.FormatBool(p.Shown), hiddenOr(p.Respondents),
 				floatText(p.RespondentsShare), strconv.FormatFloat(r.PopulationShare, 'f', -1, 64), floatText(p.Ratio), strconv.FormatBool(p.UnderRepresented)})
 		}
 	}
 	return append(rows, []string{"note", disclosure.RuleText(tr.Threshold, tr.Rounding) +
-		" A blank count is hidden. A day is not shown when, set against a later day, it would reveal fewer than " +
+		" " + export.Hidden + " marks a hidden count; a blank share or ratio would need one. A day is not shown when, set against a later day, it would reveal fewer than " +
 		strconv.Itoa(tr.Threshold) + " people who answered in between."}, []string{"baseline", tr.Baseline})
 }
 
-func intText(n *int) string {
+// hiddenOr is a published count, or export.Hidden.
+func hiddenOr(n *int) string {
 	if n == nil {
-		return ""
+		return export.Hidden
 	}
 	return strconv.Itoa(*n)
 }

@@ -152,12 +152,12 @@ func TestRepresentationDailyAndExports(t *testing.T) {
 			byCategory[r[1]] = r
 		}
 	}
-	if got := byCategory["black"]; got == nil || got[3] != "" || got[4] != "" || got[6] != "" {
-		t.Errorf("black row: got %q, want count, share and ratio blank (hidden)", got)
+	if got := byCategory["black"]; got == nil || got[3] != "[c]" || got[4] != "" || got[6] != "" {
+		t.Errorf("black row: got %q, want count [c], share and ratio blank (hidden)", got)
 	}
 	// With the total published, one hidden cell could be worked out: the
 	// smallest other one is hidden too.
-	if got := byCategory["asian"]; got == nil || got[3] != "" {
+	if got := byCategory["asian"]; got == nil || got[3] != "[c]" {
 		t.Errorf("asian row: got %q, want hidden so the 4 cannot be worked out", got)
 	}
 	if got := byCategory["white"]; got == nil || got[3] != "30" {

@@ -1,13 +1,10 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/voices-uk/voices/surveys"
 	"github.com/voices-uk/voices/surveys/disclosure"
@@ -109,58 +106,16 @@ func splitCell(t disclosure.SummaryTheme, split []disclosure.SummaryCell, catego
 	return "0"
 }
 
-// SummaryCSV writes the summary as CSV (UTF-8 with a BOM, so Excel reads
-// it), every cell made safe from formulas.
+// SummaryCSV writes the summary as CSV (see TableCSV).
 func SummaryCSV(w io.Writer, sum *disclosure.Summary) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	for _, row := range SummaryRows(sum) {
-		safe := make([]string, len(row))
-		for i, c := range row {
-			safe[i] = SafeCell(c)
-		}
-		if err := cw.Write(safe); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return TableCSV(w, SummaryRows(sum))
 }
 
 // SummaryXLSX writes the summary as an Excel workbook: counts and shares as
 // numbers ("[c]" where hidden), everything else as text.
 func SummaryXLSX(w io.Writer, sum *disclosure.Summary) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Themes"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	rows := SummaryRows(sum)
-	numeric := make([]bool, len(rows[0]))
-	for j, h := range rows[0] {
-		// Counts and shares are numbers, so a spreadsheet can add them up;
-		// everything else is text, never a formula.
-		numeric[j] = h == "codebook_version" || h == "respondents_answering" || h == "respondents" || h == "share" ||
+	return TableXLSX(w, "Themes", SummaryRows(sum), func(h string) bool {
+		return h == "codebook_version" || h == "respondents_answering" || h == "respondents" || h == "share" ||
 			h == "positive" || h == "neutral" || h == "negative" || h == "not_rated" || strings.HasPrefix(h, "channel_") || strings.HasPrefix(h, "entered_by_")
-	}
-	for i, row := range rows {
-		cells := make([]any, len(row))
-		for j, c := range row {
-			cells[j] = SafeCell(c)
-			if n, err := strconv.ParseFloat(c, 64); err == nil && i > 0 && numeric[j] {
-				cells[j] = n
-			}
-		}
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-			return err
-		}
-	}
-	return f.Write(w)
+	})
 }
