@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/voices-uk/voices/server"
+	"github.com/voices-uk/voices/surveys/disclosure"
 )
 
 // breakdownYAML asks equality questions and a choice question.
@@ -191,5 +194,34 @@ func TestRepresentationAPI(t *testing.T) {
 	}
 	if !found["black"] || !found["white_british"] {
 		t.Errorf("rows: got %d, want Black and White British among them", len(got.Rows))
+	}
+}
+
+// The threshold and rounding are the server's to set: with a threshold of
+// 5 and no rounding, a group of 7 is published as 7.
+func TestBreakdownDisclosureSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  disclosure.Options
+		want string
+	}{
+		{"defaults", disclosure.Options{}, `"count":null`},
+		{"threshold 5, no rounding", disclosure.Options{Threshold: 5, Rounding: 1}, `"count":7`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixtureWith(t, server.Config{Disclosure: tc.cfg})
+			slug := f.create(t, breakdownYAML)
+			for i := 0; i < 7; i++ {
+				f.submit(t, slug, "", `{"answers": {"visit": "yes"}, "equality": {"sex": "male"}}`)
+			}
+			for i := 0; i < 30; i++ {
+				f.submit(t, slug, "", `{"answers": {"visit": "yes"}, "equality": {"sex": "female"}}`)
+			}
+			resp, body := f.send(t, http.MethodGet, "/api/v1/surveys/"+slug+"/breakdown?by=sex", f.officer, "", "")
+			i := strings.Index(string(body), `"sex":"male"`)
+			if resp.StatusCode != http.StatusOK || i < 0 || !strings.Contains(string(body[i:min(len(body), i+60)]), tc.want) {
+				t.Errorf("men: got %d %s, want %s", resp.StatusCode, body, tc.want)
+			}
+		})
 	}
 }

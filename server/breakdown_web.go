@@ -106,7 +106,7 @@ func (s *Server) protectedBreakdown(ctx context.Context, sv *surveys.Survey, q s
 			return nil, err
 		}
 	}
-	return disclosure.Build(sv, q, base, values, disclosure.Options{})
+	return disclosure.Build(sv, q, base, values, s.disclosure)
 }
 
 // surveyCodebook is the survey's codebook, or nil when it has none yet.

@@ -67,11 +67,12 @@ func (s *Server) compareWithBaseline(c *fiber.Ctx, sv *surveys.Survey, daily boo
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rep, err := b.Compare(sumDays(days), disclosure.CompareOptions{})
+	opts := disclosure.CompareOptions{Threshold: s.disclosure.Threshold, Rounding: s.disclosure.Rounding}
+	rep, err := b.Compare(sumDays(days), opts)
 	if err != nil || !daily {
 		return rep, nil, stored, err
 	}
-	tr, err := b.Track(days, disclosure.CompareOptions{})
+	tr, err := b.Track(days, opts)
 	return rep, tr, stored, err
 }
 
@@ -195,13 +196,13 @@ func (s *Server) baselineCSV(c *fiber.Ctx) error {
 
 // representationRows are the published figures as rows for CSV and XLSX,
 // the disclosure rule and the baseline's attribution last.
-func representationRows(rep *disclosure.Representation) [][]string {
+func (s *Server) representationRows(rep *disclosure.Representation) [][]string {
 	rows := [][]string{{"characteristic", "category", "label", "respondents", "respondents_share", "population_share", "ratio", "under_represented"}}
 	for _, r := range rep.Rows {
 		rows = append(rows, []string{r.Characteristic, r.Category, r.Label, hiddenOr(r.Respondents), floatText(r.RespondentsShare),
 			strconv.FormatFloat(r.PopulationShare, 'f', -1, 64), floatText(r.Ratio), strconv.FormatBool(r.UnderRepresented)})
 	}
-	return append(rows, []string{"note", disclosure.RuleText(disclosure.DefaultThreshold, disclosure.DefaultRounding) +
+	return append(rows, []string{"note", disclosure.RuleText(s.disclosure.Threshold, s.disclosure.Rounding) +
 		" " + export.Hidden + " marks a hidden count; a blank share or ratio would need one."}, []string{"baseline", rep.Baseline})
 }
 
@@ -249,11 +250,11 @@ func (s *Server) representationExport(format string) fiber.Handler {
 		var buf bytes.Buffer
 		switch format {
 		case "csv":
-			err = export.TableCSV(&buf, representationRows(rep))
+			err = export.TableCSV(&buf, s.representationRows(rep))
 		case "daily.csv":
 			err = export.TableCSV(&buf, trackingRows(tr))
 		case "xlsx":
-			err = export.TableXLSX(&buf, "Representation", representationRows(rep), func(col string) bool {
+			err = export.TableXLSX(&buf, "Representation", s.representationRows(rep), func(col string) bool {
 				return col == "respondents" || strings.HasSuffix(col, "_share") || col == "ratio"
 			})
 		}

@@ -52,6 +52,7 @@ type trackTable struct {
 	Days           []trackDay
 	Charts         []trackChart
 	HiddenDays     int
+	Threshold      int
 }
 
 type trackDay struct {
@@ -97,7 +98,7 @@ func (s *Server) renderRepresentation(c *fiber.Ctx, status int, sv *surveys.Surv
 		TrackOptions                              []option
 		Width                                     int
 	}{Survey: sv.Title.In(lang, sv.DefaultLanguage()), Base: home, Baseline: rep.Baseline, BuiltIn: stored == nil,
-		Rule: disclosure.RuleText(disclosure.DefaultThreshold, disclosure.DefaultRounding), Width: repChartWidth + 140}
+		Rule: disclosure.RuleText(s.disclosure.Threshold, s.disclosure.Rounding), Width: repChartWidth + 140}
 	if stored != nil {
 		d.SetBy = T("representation.set_by", stored.SetBy, s.formatDateTime(lang, stored.SetAt))
 	}
@@ -175,7 +176,7 @@ func (s *Server) repCategory(lang, label string, n *int, share, ratio *float64, 
 // trackTable lays out one characteristic's days: the days shown, newest
 // first, and a small chart per category of its ratio over them.
 func (s *Server) trackTable(lang string, tr *disclosure.Tracking, ch string) trackTable {
-	t := trackTable{Characteristic: ch, Title: s.dimensionName(lang, ch)}
+	t := trackTable{Characteristic: ch, Title: s.dimensionName(lang, ch), Threshold: tr.Threshold}
 	var rows []disclosure.TrackRow
 	for _, r := range tr.Rows {
 		if r.Characteristic == ch {

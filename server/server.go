@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/disclosure"
 )
 
 // Config holds the server's settings.
@@ -42,6 +44,10 @@ type Config struct {
 	TrustedProxies []string
 	// SMS sets up text messages.
 	SMS SMSConfig
+	// Disclosure sets how small numbers are protected in every breakdown,
+	// representation and themed summary: the threshold below which a count
+	// is hidden (default 10) and the rounding (default 5).
+	Disclosure disclosure.Options
 }
 
 // Server holds what the handlers need.
@@ -56,6 +62,8 @@ type Server struct {
 	public  string
 	zone    *time.Location
 	sms     SMSConfig
+	// disclosure protects every published table (see Config.Disclosure).
+	disclosure disclosure.Options
 
 	bodyLimit, importLimit int
 	imports                importJobs
@@ -91,6 +99,15 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		}
 		cfg.Location = london
 	}
+	if cfg.Disclosure.Threshold == 0 {
+		cfg.Disclosure.Threshold = disclosure.DefaultThreshold
+	}
+	if cfg.Disclosure.Rounding == 0 {
+		cfg.Disclosure.Rounding = disclosure.DefaultRounding
+	}
+	if cfg.Disclosure.Threshold < 1 || cfg.Disclosure.Rounding < 1 {
+		return nil, fmt.Errorf("the disclosure threshold and rounding must be 1 or more (got %d and %d)", cfg.Disclosure.Threshold, cfg.Disclosure.Rounding)
+	}
 	if len(cfg.FormKey) == 0 {
 		cfg.FormKey = make([]byte, 32)
 		rand.Read(cfg.FormKey)
@@ -115,7 +132,7 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	}
 	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger, tr: tr, pages: pages, formKey: cfg.FormKey,
 		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location, sms: cfg.SMS,
-		bodyLimit: cfg.BodyLimit, importLimit: cfg.ImportLimit}
+		bodyLimit: cfg.BodyLimit, importLimit: cfg.ImportLimit, disclosure: cfg.Disclosure}
 	app := fiber.New(fiber.Config{
 		AppName:               "Voices",
 		BodyLimit:             cfg.BodyLimit,

@@ -99,6 +99,12 @@ type fixture struct {
 // token each, and builds the app.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, server.Config{})
+}
+
+// newFixtureWith is newFixture with cfg (its Logger is set here).
+func newFixtureWith(t *testing.T, cfg server.Config) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "voices.db"))
 	if err != nil {
@@ -106,7 +112,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := &surveys.Service{Store: db}
-	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, svc)
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, err := server.New(cfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}

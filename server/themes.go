@@ -222,7 +222,7 @@ func (s *Server) protectedSummary(c *fiber.Ctx, sv *surveys.Survey, lang string)
 	if err != nil {
 		return nil, err
 	}
-	return disclosure.ProtectSummary(sum, disclosure.Options{})
+	return disclosure.ProtectSummary(sum, s.disclosure)
 }
 
 // themeSummary returns the themed summary as JSON, CSV or XLSX.

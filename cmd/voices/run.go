@@ -17,6 +17,7 @@ import (
 	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/server"
 	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/disclosure"
 	"github.com/voices-uk/voices/surveys/export"
 	"github.com/voices-uk/voices/surveys/sqlite"
 )
@@ -37,6 +38,7 @@ const usage = `Voices: hear from everyone a council serves, and act on it.
 Usage:
   voices serve [--addr 127.0.0.1:8080] [--db voices.db] [--demo] [--public-url URL]
                [--draft-ttl 672h] [--form-posts-per-minute 60] [--body-limit BYTES]
+               [--disclosure-threshold 10] [--disclosure-rounding 5]
   voices migrate --db PATH
   voices user add --db PATH --email E --name N --role admin|officer|partner|interpreter [--org NAME]
                   (the password is read from standard input)
@@ -218,10 +220,15 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	postsPerMinute := fs.Int("form-posts-per-minute", server.DefaultFormPostsPerMinute, "form posts allowed from one IP address per minute")
 	trusted := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
 	smsPerSecond := fs.Float64("sms-per-second", 1, "most texts sent per second")
+	threshold := fs.Int("disclosure-threshold", disclosure.DefaultThreshold, "counts from 1 to this less one are hidden in every breakdown, representation and summary")
+	rounding := fs.Int("disclosure-rounding", disclosure.DefaultRounding, "other published counts are rounded to a multiple of this (1: not rounded)")
 	sf := addSMSFlags(fs)
 	tf := addTwilioFlags(fs)
 	if _, err := parseFlags(fs, args, sys); err != nil {
 		return err
+	}
+	if *threshold < 1 || *rounding < 1 {
+		return fmt.Errorf("%w: --disclosure-threshold and --disclosure-rounding must be 1 or more", errUsage)
 	}
 	if *publicURL != "" && !strings.HasPrefix(*publicURL, "https://") && !strings.HasPrefix(*publicURL, "http://") {
 		return fmt.Errorf("%w: --public-url must start with https:// (or http:// for local testing)", errUsage)
@@ -273,7 +280,8 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 		logger.Warn("SMS is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and VOICES_SMS_FROM to turn it on; /sms/twilio answers 503 until then")
 	}
 	app, err := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger, FormKey: formKey,
-		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute, TrustedProxies: splitList(*trusted), SMS: smsCfg}, svc)
+		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute, TrustedProxies: splitList(*trusted), SMS: smsCfg,
+		Disclosure: disclosure.Options{Threshold: *threshold, Rounding: *rounding}}, svc)
 	if err != nil {
 		return err
 	}
