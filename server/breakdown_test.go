@@ -225,3 +225,18 @@ func TestBreakdownDisclosureSettings(t *testing.T) {
 		})
 	}
 }
+
+// Withdrawal by reference needs no sign-in, so it is rate-limited like the
+// web form; the API is told so in JSON, not with a page.
+func TestWithdrawEqualityRateLimited(t *testing.T) {
+	f := newFixtureWith(t, server.Config{FormPostsPerMinute: 2})
+	var resp *http.Response
+	var body []byte
+	for i := 0; i < 3; i++ {
+		resp, body = f.send(t, http.MethodPost, "/api/v1/responses/AAA-AAA/equality/withdraw", "", "", "")
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+		!strings.Contains(string(body), "Wait a minute") || resp.Header.Get("Retry-After") != "60" {
+		t.Errorf("third withdrawal in a minute: got %d %s %s, want 429 JSON with Retry-After", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}

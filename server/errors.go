@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	surveys.EFORBIDDEN:    http.StatusForbidden,
 	surveys.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	surveys.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	surveys.ETOOMANY:      http.StatusTooManyRequests,
 	surveys.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -262,6 +262,9 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 func (s *Server) tooManyPosts(c *fiber.Ctx) error {
 	lang, _ := c.Locals(langKey).(string)
 	c.Set(fiber.HeaderRetryAfter, "60")
+	if !isWebPage(c) {
+		return surveys.Errorf(surveys.ETOOMANY, "Too many requests from your address. Wait a minute and try again.")
+	}
 	return s.message(c, fiber.StatusTooManyRequests, lang, "page.rate.title", []string{s.tr.T(lang, "page.rate.text")}, nil)
 }
 

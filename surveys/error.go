@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
 	ETOOLARGE     = "too_large"    // request body or file over the limit
 	EUNAVAILABLE  = "unavailable"  // a part of Voices that is not set up here (e.g. SMS without Twilio)
+	ETOOMANY      = "too_many"     // too many requests from one address: wait a minute
 	EINTERNAL     = "internal"     // our fault; details are logged, never shown
 )
 
