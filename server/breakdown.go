@@ -1,11 +1,7 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/voices-uk/voices/surveys"
 )
 
 // breakdown answers GET /api/v1/surveys/{slug}/breakdown?by=A[,B[,C]]
@@ -16,11 +12,9 @@ func (s *Server) breakdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := surveys.BreakdownQuery{Question: c.Query("question"), Theme: c.Query("theme")}
-	for _, d := range strings.Split(c.Query("by"), ",") {
-		if d = strings.TrimSpace(d); d != "" {
-			q.By = append(q.By, d)
-		}
+	q, _, err := s.breakdownQuery(c)
+	if err != nil {
+		return err
 	}
 	b, err := s.protectedBreakdown(c.UserContext(), sv, q)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/voices-uk/voices/server"
 	"github.com/voices-uk/voices/surveys/disclosure"
@@ -238,5 +239,65 @@ func TestWithdrawEqualityRateLimited(t *testing.T) {
 	if resp.StatusCode != http.StatusTooManyRequests || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
 		!strings.Contains(string(body), "Wait a minute") || resp.Header.Get("Retry-After") != "60" {
 		t.Errorf("third withdrawal in a minute: got %d %s %s, want 429 JSON with Retry-After", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}
+
+// A breakdown narrowed to answers since a date is protected against the
+// whole survey: set beside it, the view must not single anyone out.
+func TestBreakdownSince(t *testing.T) {
+	f := newFixture(t)
+	slug := f.create(t, breakdownYAML)
+	day1, day2 := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 9, 10, 0, 0, 0, time.UTC)
+	submit := func(at time.Time, n int, sex string) {
+		f.svc.Now = func() time.Time { return at }
+		for i := 0; i < n; i++ {
+			f.submit(t, slug, "", fmt.Sprintf(`{"answers": {"visit": "yes"}, "equality": {"sex": %q}}`, sex))
+		}
+	}
+	// Before: 40 women and 4 men. Since 9 November: 25 women, 12 men.
+	submit(day1, 40, "female")
+	submit(day1, 4, "male")
+	submit(day2, 25, "female")
+	submit(day2, 12, "male")
+	f.svc.Now = nil
+	get := func(query string) (int, []breakdownCell, string) {
+		resp, body := f.send(t, http.MethodGet, "/api/v1/surveys/"+slug+"/breakdown?"+query, f.officer, "", "")
+		var got struct {
+			Cells []breakdownCell `json:"cells"`
+		}
+		json.Unmarshal(body, &got)
+		return resp.StatusCode, got.Cells, string(body)
+	}
+	status, cells, body := get("by=sex&since=2026-11-09")
+	if status != http.StatusOK {
+		t.Fatalf("since 9 November: got %d %s", status, body)
+	}
+	for _, c := range cells {
+		switch c.Group["sex"] {
+		case "male":
+			// 12 since, but only 4 before: the two views would give the 4 away.
+			if !c.Suppressed || c.Count != nil {
+				t.Errorf("men since 9 November: got %+v, want hidden (4 left out)", c)
+			}
+		case "female":
+			// Hidden too: with the total shown, the men could be worked out.
+			if !c.Suppressed {
+				t.Errorf("women since 9 November: got %+v, want hidden (secondary)", c)
+			}
+		}
+	}
+	// Nobody answered since 10 November: an empty view is about no one.
+	if status, _, body := get("by=sex&since=2026-11-10"); status != http.StatusOK {
+		t.Errorf("since 10 November: got %d %s, want 200", status, body)
+	}
+	if status, _, body := get("by=sex&since=9+November"); status != http.StatusUnprocessableEntity || !strings.Contains(body, `"since"`) || !strings.Contains(body, "year-month-day") {
+		t.Errorf("a date in words: got %d %s, want 422 naming since", status, body)
+	}
+	// A date leaving only a few out is refused: 3 women answered on 1
+	// November, everyone else later.
+	submit(day1.Add(-24*time.Hour), 3, "female")
+	f.svc.Now = nil
+	if status, _, body := get("by=sex&since=2026-11-02"); status != http.StatusUnprocessableEntity || !strings.Contains(body, "fewer than 10 respondents in, or fewer than 10 out") {
+		t.Errorf("a date leaving 3 out: got %d %s, want 422 naming since", status, body)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -55,7 +56,7 @@ const (
 // page's single list of what to count ("question:KEY" or "theme:ID", empty
 // for respondents), beside the API's question and theme. picked is every
 // "by" as given, in order, to put back in the form.
-func breakdownQuery(c *fiber.Ctx) (q surveys.BreakdownQuery, picked []string, err error) {
+func (s *Server) breakdownQuery(c *fiber.Ctx) (q surveys.BreakdownQuery, picked []string, err error) {
 	for _, v := range c.Context().QueryArgs().PeekMulti("by") {
 		for _, d := range strings.Split(string(v), ",") {
 			d = strings.TrimSpace(d)
@@ -66,6 +67,14 @@ func breakdownQuery(c *fiber.Ctx) (q surveys.BreakdownQuery, picked []string, er
 		}
 	}
 	q.Question, q.Theme = c.Query("question"), c.Query("theme")
+	if since := strings.TrimSpace(c.Query("since")); since != "" {
+		day, err := time.ParseInLocation(time.DateOnly, since, s.zone)
+		if err != nil {
+			return q, picked, &surveys.Error{Code: surveys.EINVALID, Message: "The breakdown cannot be made as asked. Check each parameter listed.",
+				Fields: map[string]string{"since": fmt.Sprintf("%q is not a date; give it as year-month-day, such as 2026-11-02", since)}}
+		}
+		q.Since = day
+	}
 	if count := c.Query("count"); count != "" {
 		switch kind, id, _ := strings.Cut(count, ":"); kind {
 		case "question":
@@ -89,6 +98,9 @@ func exportQuery(q surveys.BreakdownQuery) string {
 	if q.Theme != "" {
 		v.Set("theme", q.Theme)
 	}
+	if !q.Since.IsZero() {
+		v.Set("since", q.Since.Format(time.DateOnly))
+	}
 	return "?" + v.Encode()
 }
 
@@ -96,17 +108,29 @@ func exportQuery(q surveys.BreakdownQuery) string {
 // GET /api/v1/surveys/{slug}/breakdown does, so the page, its exports and
 // the API publish the same figures.
 func (s *Server) protectedBreakdown(ctx context.Context, sv *surveys.Survey, q surveys.BreakdownQuery) (*disclosure.Breakdown, error) {
-	base, err := s.svc.CountGroups(ctx, sv, surveys.BreakdownQuery{By: q.By})
+	count := func(q surveys.BreakdownQuery) (base, values []surveys.GroupCount, err error) {
+		if base, err = s.svc.CountGroups(ctx, sv, surveys.BreakdownQuery{By: q.By, Since: q.Since}); err != nil {
+			return nil, nil, err
+		}
+		if q.Question != "" || q.Theme != "" {
+			values, err = s.svc.CountGroups(ctx, sv, q)
+		}
+		return base, values, err
+	}
+	base, values, err := count(q)
+	if err != nil || q.Since.IsZero() {
+		if err != nil {
+			return nil, err
+		}
+		return disclosure.Build(sv, q, base, values, s.disclosure)
+	}
+	all := q
+	all.Since = time.Time{}
+	allBase, allValues, err := count(all)
 	if err != nil {
 		return nil, err
 	}
-	var values []surveys.GroupCount
-	if q.Question != "" || q.Theme != "" {
-		if values, err = s.svc.CountGroups(ctx, sv, q); err != nil {
-			return nil, err
-		}
-	}
-	return disclosure.Build(sv, q, base, values, s.disclosure)
+	return disclosure.BuildFiltered(sv, q, base, values, allBase, allValues, s.disclosure)
 }
 
 // surveyCodebook is the survey's codebook, or nil when it has none yet.
@@ -226,6 +250,7 @@ type (
 		ByError           string
 		ByErrorAt         int // the list the error is about (0-based)
 		CountError        string
+		Since, SinceError string // the since date as typed, and what is wrong with it
 	}
 	breakdownResult struct {
 		Heading, Rule string
@@ -282,7 +307,7 @@ func (s *Server) breakdownPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, picked, err := breakdownQuery(c)
+	q, picked, err := s.breakdownQuery(c)
 	var b *disclosure.Breakdown
 	asked := c.Context().QueryArgs().Has("by") || c.Query("count") != "" || q.Question != "" || q.Theme != ""
 	if asked && err == nil {
@@ -293,6 +318,7 @@ func (s *Server) breakdownPage(c *fiber.Ctx) error {
 	}
 	l := s.newBreakdownLabels(lang, sv, cb, q)
 	form := s.breakdownFormData(l, sv, cb, q, picked)
+	form.Since = c.Query("since")
 	title := l.t("dashboard.breakdown.title", sv.Title.In(lang, sv.DefaultLanguage()))
 	p := &page{Lang: lang, Title: title, Back: "/dashboard" + base(sv)}
 	status := fiber.StatusOK
@@ -368,6 +394,10 @@ func breakdownErrors(l *breakdownLabels, f *breakdownForm, picked []string, err 
 			f.CountError = l.t("dashboard.breakdown.count") + ": " + msg
 			out = append(out, summaryError{Href: "#count", Text: f.CountError})
 		}
+	}
+	if msg, ok := fields["since"]; ok {
+		f.SinceError = l.t("dashboard.breakdown.since") + ": " + msg
+		out = append(out, summaryError{Href: "#since", Text: f.SinceError})
 	}
 	if len(out) == 0 {
 		f.ByError = surveys.ErrorMessage(err)
@@ -670,7 +700,7 @@ func (s *Server) breakdownExport(format string) fiber.Handler {
 			lang = channels.FallbackLanguage
 		}
 		ctx := c.UserContext()
-		q, _, err := breakdownQuery(c)
+		q, _, err := s.breakdownQuery(c)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Breakdowns count who answered a survey by equality characteristics, by
@@ -64,6 +65,10 @@ type BreakdownQuery struct {
 	By       []string // 1 to 3 distinct BreakdownDimensions, in the order wanted
 	Question string   // a choice, scale or yes/no question: count by its answer too
 	Theme    string   // a theme id: count by whether respondents raised it too
+	// Since, when not zero, counts only the responses received at or
+	// after it: a narrowed view, to be protected against the whole survey
+	// (disclosure.BuildFiltered).
+	Since time.Time
 }
 
 // GroupCount is the number of respondents in one cell of a breakdown.

@@ -83,6 +83,50 @@ func valueCategories(s *surveys.Survey, q surveys.BreakdownQuery) ([]string, err
 // gives both); a table without a value dimension counts respondents. For a theme, a group's base is the respondents whose
 // answers someone has decided: undecided answers say nothing either way.
 func Build(s *surveys.Survey, q surveys.BreakdownQuery, base, values []surveys.GroupCount, opts Options) (*Breakdown, error) {
+	t, err := fill(s, q, base, values)
+	if err != nil {
+		return nil, err
+	}
+	return t.Protect(opts)
+}
+
+// BuildFiltered is Build for a view narrowed by q.Since: base and values
+// count the respondents since then, allBase and allValues everyone (the
+// same query without Since). A view that singles out a few people, or
+// leaves out a few, is refused (FilteredViewAllowed), and a cell is hidden
+// when the people the filter left out of it are few (Table.ProtectFiltered),
+// so that setting this view beside the whole survey's reveals no one.
+func BuildFiltered(s *surveys.Survey, q surveys.BreakdownQuery, base, values, allBase, allValues []surveys.GroupCount, opts Options) (*Breakdown, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	t, err := fill(s, q, base, values)
+	if err != nil {
+		return nil, err
+	}
+	all, err := fill(s, q, allBase, allValues)
+	if err != nil {
+		return nil, err
+	}
+	if !FilteredViewAllowed(total(base), total(allBase), opts.Threshold) {
+		return nil, &surveys.Error{Code: surveys.EINVALID, Message: "The breakdown cannot be made as asked. Check each parameter listed.",
+			Fields: map[string]string{"since": fmt.Sprintf("this date leaves fewer than %d respondents in, or fewer than %d out; "+
+				"set beside the whole survey that would single them out, so choose an earlier or a later date", opts.Threshold, opts.Threshold)}}
+	}
+	return t.ProtectFiltered(all, opts)
+}
+
+func total(counts []surveys.GroupCount) int {
+	n := 0
+	for _, c := range counts {
+		n += c.Count
+	}
+	return n
+}
+
+// fill puts a breakdown's counts in a table (see Build).
+func fill(s *surveys.Survey, q surveys.BreakdownQuery, base, values []surveys.GroupCount) (*Table, error) {
 	dims := make([]Dimension, len(q.By))
 	for i, d := range q.By {
 		dims[i] = Dimension{Name: d, Categories: Categories(d)}
@@ -127,7 +171,7 @@ func Build(s *surveys.Survey, q surveys.BreakdownQuery, base, values []surveys.G
 				}
 			}
 		}
-		return t.Protect(opts)
+		return t, nil
 	}
 	// Without a question the base is everyone in the group; with one, those
 	// who answered it: everyone, less those counted under NotAnswered (each
@@ -147,5 +191,5 @@ func Build(s *surveys.Survey, q surveys.BreakdownQuery, base, values []surveys.G
 			return nil, err
 		}
 	}
-	return t.Protect(opts)
+	return t, nil
 }

@@ -91,8 +91,12 @@ func (db *DB) CountGroups(ctx context.Context, surveyID int64, q surveys.Breakdo
 			GROUP BY l.response_id) t ON t.response_id = p.response_id`
 		args = append(args, `"`+q.Theme+`"`, surveyID)
 	}
+	since := ""
+	if !q.Since.IsZero() {
+		since = ` AND p.submitted >= ?`
+	}
 	query := `SELECT ` + key + ` AS k, ` + value + ` AS v, COUNT(*) FROM ` + from + `
-		WHERE p.survey_id = ? AND p.response_id BETWEEN ? AND ? GROUP BY ` + groupBy
+		WHERE p.survey_id = ? AND p.response_id BETWEEN ? AND ?` + since + ` GROUP BY ` + groupBy
 
 	type cell struct {
 		key   int64
@@ -112,7 +116,11 @@ func (db *DB) CountGroups(ctx context.Context, surveyID int64, q surveys.Breakdo
 			if q.Theme != "" {
 				partArgs = append(partArgs, from, to)
 			}
-			rows, err := db.read.QueryContext(ctx, query, append(partArgs, surveyID, from, to)...)
+			partArgs = append(partArgs, surveyID, from, to)
+			if !q.Since.IsZero() {
+				partArgs = append(partArgs, q.Since.Unix())
+			}
+			rows, err := db.read.QueryContext(ctx, query, partArgs...)
 			if err != nil {
 				return err
 			}
