@@ -63,9 +63,13 @@ describe('the dashboard', () => {
 
     await page.goto(SURVEY_PAGE);
     await t.test('consultation page', () => runAxe(page, 'consultation page'));
+    // The demo has hundreds of responses entered by a community group; the
+    // one entered here is the only one entered by an officer.
     await page.selectOption('#channel', 'assisted');
+    await page.selectOption('#entered_by', 'officer');
     await navigate(page, () => page.click('form.filters button[type="submit"]'));
     assert.match(page.url(), /channel=assisted/);
+    assert.match(page.url(), /entered_by=officer/);
     await t.test('consultation page, filtered', () => runAxe(page, 'consultation page, filtered'));
 
     await navigate(page, () => page.click(`a:text("${reference}")`));
