@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/voices-uk/voices/migrations"
 	"github.com/voices-uk/voices/surveys"
@@ -244,5 +245,23 @@ func BenchmarkBreakdown1M(b *testing.B) {
 				}
 			}
 		})
-	}
+	} // The representation page's counting: every equality characteristic
+	// by day, in one read of the profiles.
+	b.Run("by-day", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			counts, err := db.CountByDay(ctx, s.ID, time.UTC)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total := 0
+			for _, c := range counts {
+				if c.Dimension == "age_band" {
+					total += c.Count
+				}
+			}
+			if total != breakdownResponses {
+				b.Fatalf("got %d respondents, want %d", total, breakdownResponses)
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/voices-uk/voices/surveys"
@@ -58,48 +59,83 @@ func (db *DB) CountByDay(ctx context.Context, surveyID int64, loc *time.Location
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT submitted, `+strings.Join(dims, ", ")+
-		` FROM breakdown_profiles WHERE survey_id = ?`, surveyID)
-	if err != nil {
+	var lo, hi sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT MIN(response_id), MAX(response_id) FROM breakdown_profiles WHERE survey_id = ?`,
+		surveyID).Scan(&lo, &hi); err != nil || !lo.Valid {
 		return nil, err
 	}
-	defer rows.Close()
+	query := `SELECT submitted, ` + strings.Join(dims, ", ") +
+		` FROM breakdown_profiles WHERE survey_id = ? AND response_id BETWEEN ? AND ?`
+	// Tallied by quarter hour, not by day: every time zone's offset is a
+	// whole number of quarter hours, so each quarter hour falls in one day,
+	// and an integer key is cheaper than the day's text for each of eleven
+	// counts a row. The parts are read at the same time, as in CountGroups.
 	type key struct {
+		quarter int64
+		dim     int
+		code    int64
+	}
+	var (
+		mu    sync.Mutex
+		tally = map[key]int{}
+		wg    sync.WaitGroup
+		errs  []error
+	)
+	count := func(from, to int64) error {
+		rows, err := db.read.QueryContext(ctx, query, surveyID, from, to)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		part := map[key]int{}
+		codes := make([]int64, len(dims))
+		dest := make([]any, 1+len(dims))
+		var unix int64
+		dest[0] = &unix
+		for i := range codes {
+			dest[1+i] = &codes[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			for d, code := range codes {
+				part[key{unix / 900, d, code}]++
+			}
+		}
+		mu.Lock()
+		for k, n := range part {
+			tally[k] += n
+		}
+		mu.Unlock()
+		return rows.Err()
+	}
+	step := (hi.Int64-lo.Int64)/int64(breakdownParts) + 1
+	for from := lo.Int64; from <= hi.Int64; from += step {
+		to := min(from+step-1, hi.Int64)
+		wg.Go(func() {
+			if err := count(from, to); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	type dayKey struct {
 		day  string
 		dim  int
 		code int64
 	}
-	var (
-		tally = map[key]int{}
-		codes = make([]int64, len(dims))
-		dest  = make([]any, 1+len(dims))
-		unix  int64
-		// Days by quarter hour: every time zone's offset is a whole
-		// number of quarter hours, so one quarter hour is one day.
-		days = map[int64]string{}
-	)
-	dest[0] = &unix
-	for i := range codes {
-		dest[1+i] = &codes[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		day, ok := days[unix/900]
-		if !ok {
-			day = time.Unix(unix, 0).In(loc).Format(time.DateOnly)
-			days[unix/900] = day
-		}
-		for d, code := range codes {
-			tally[key{day, d, code}]++
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]surveys.DayCount, 0, len(tally))
+	byDay := map[dayKey]int{}
 	for k, n := range tally {
+		byDay[dayKey{time.Unix(k.quarter*900, 0).In(loc).Format(time.DateOnly), k.dim, k.code}] += n
+	}
+	out := make([]surveys.DayCount, 0, len(byDay))
+	for k, n := range byDay {
 		out = append(out, surveys.DayCount{Day: k.day, Dimension: dims[k.dim], Value: values[k.code], Count: n})
 	}
 	dimOrder := func(d string) int { return slices.Index(dims, d) }
