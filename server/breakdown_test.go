@@ -301,3 +301,34 @@ func TestBreakdownSince(t *testing.T) {
 		t.Errorf("a date leaving 3 out: got %d %s, want 422 naming since", status, body)
 	}
 }
+
+// A resident withdraws their equality answers on a page, by reference: the
+// confirmation page links to it, each mistake is named, and afterwards the
+// answers are gone.
+func TestWithdrawEqualityPage(t *testing.T) {
+	f := newWebFixture(t, 0)
+	base := f.survey(t, entryYAML)
+	resident := f.browser(t)
+	f.draft(t, resident, base, map[string][]string{"visit": {"yes"}}, map[string]string{"age_band": "35_49"})
+	ref := resident.submit(base)
+	if p := resident.get(base + "/done"); !strings.Contains(p.body, `href="`+base+`/withdraw?lang=en"`) {
+		t.Errorf("the confirmation page does not link to withdrawal\n%s", p.body)
+	}
+	for _, tc := range []struct {
+		typed, want string
+		status      int
+	}{
+		{"", "Enter your reference", http.StatusUnprocessableEntity},
+		{"K7P-3QX", "There are no answers with this reference", http.StatusUnprocessableEntity},
+		{strings.ToLower(ref), "have been deleted", http.StatusOK},
+	} {
+		resident.get(base + "/withdraw")
+		p := resident.post(base+"/withdraw", webForm("reference", tc.typed))
+		if p.status != tc.status || !strings.Contains(p.body, tc.want) {
+			t.Errorf("reference %q: got %s, want %d saying %q\n%.1500s", tc.typed, p, tc.status, tc.want, p.body)
+		}
+	}
+	if r := f.response(t, base, ref); len(r.Equality) != 0 || r.Answer("visit")[0] != "yes" {
+		t.Errorf("after withdrawing: equality %v, visit %v; want none, and the answers kept", r.Equality, r.Answer("visit"))
+	}
+}

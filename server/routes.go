@@ -43,6 +43,8 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	web.Get("/save", s.savedPage)
 	web.Get("/resume", s.resumePage)
 	web.Post("/resume", s.resume)
+	web.Get("/withdraw", s.withdrawPage)
+	web.Post("/withdraw", s.withdrawSubmit)
 
 	// The signed-in side (officers, community groups, interpreters).
 	signInLimit := limiter.New(limiter.Config{

@@ -1015,8 +1015,54 @@ func (s *Server) donePage(c *fiber.Ctx) error {
 		return c.Redirect(base(sv)+"?lang="+lang, fiber.StatusSeeOther)
 	}
 	_, p := s.surveyPage(c, s.tr.T(lang, "done.title"))
-	p.Data = struct{ Reference string }{d.Reference}
+	withdraw := ""
+	if sv.EqualityMonitoring {
+		withdraw = base(sv) + "/withdraw?lang=" + lang
+	}
+	p.Data = struct{ Reference, Withdraw string }{d.Reference, withdraw}
 	return s.render(c, fiber.StatusOK, "done", p)
+}
+
+// The resident's side of "stop using my equality data": a form for the
+// reference they were shown (which is all it takes, as residents do not
+// sign in), on any survey's address so it is in the survey's languages.
+
+func (s *Server) withdrawField(lang, value, problem string) *field {
+	return &field{ID: "reference", Name: "reference", Kind: "text", Label: s.tr.T(lang, "withdraw.title"),
+		Hint: s.tr.T(lang, "withdraw.hint"), Value: value, Error: problem}
+}
+
+func (s *Server) renderWithdraw(c *fiber.Ctx, value, problem string) error {
+	sv := c.Locals(surveyKey).(*surveys.Survey)
+	lang := c.Locals(langKey).(string)
+	f := s.withdrawField(lang, value, problem)
+	_, p := s.surveyPage(c, f.Label)
+	p.Back = base(sv) + "?lang=" + lang
+	p.Data = struct {
+		Field *field
+		About string
+	}{f, s.tr.T(lang, "withdraw.about")}
+	return s.render(c, p.fieldError(f), "withdraw", p)
+}
+
+func (s *Server) withdrawPage(c *fiber.Ctx) error {
+	return s.renderWithdraw(c, "", "")
+}
+
+func (s *Server) withdrawSubmit(c *fiber.Ctx) error {
+	lang := c.Locals(langKey).(string)
+	typed := c.FormValue("reference")
+	err := s.svc.WithdrawEquality(c.UserContext(), typed)
+	switch surveys.ErrorCode(err) {
+	case "":
+		return s.message(c, fiber.StatusOK, lang, "withdraw.done_title", []string{s.tr.T(lang, "withdraw.done")},
+			&linkData{Href: "/?lang=" + lang, Text: s.tr.T(lang, "done.home")})
+	case surveys.EINVALID:
+		return s.renderWithdraw(c, typed, s.tr.T(lang, "withdraw.invalid"))
+	case surveys.ENOTFOUND:
+		return s.renderWithdraw(c, typed, s.tr.T(lang, "withdraw.not_found"))
+	}
+	return s.webError(c, err)
 }
 
 // savedPage shows the code (and link) that brings the answers back.

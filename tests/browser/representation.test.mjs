@@ -60,6 +60,18 @@ describe('the representation page', () => {
     });
   }
 
+  test('a resident withdrawing their equality answers: the page and its error state pass axe', async (t) => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${BASE}/s/${SLUG}/withdraw`);
+    await t.test('withdrawal page', () => runAxe(page, 'withdraw equality answers'));
+    await page.fill('#reference', 'not a reference');
+    await navigate(page, () => page.click('main form button[type="submit"]'));
+    assert.match(await page.textContent('.error-summary'), /Enter your reference/);
+    await t.test('withdrawal error state', () => runAxe(page, 'withdraw equality answers, error'));
+    await context.close();
+  });
+
   test('setting a baseline: the error state, then going back', async (t) => {
     const context = await newContext(browser);
     const page = await context.newPage();
