@@ -44,6 +44,9 @@ type Config struct {
 	TrustedProxies []string
 	// SMS sets up text messages.
 	SMS SMSConfig
+	// Email: an SMTP server is set up (cmd/voices sends the email outbox),
+	// so residents may ask for updates by email.
+	Email bool
 	// Disclosure sets how small numbers are protected in every breakdown,
 	// representation and themed summary: the threshold below which a count
 	// is hidden (default 10) and the rounding (default 5).
@@ -64,6 +67,10 @@ type Server struct {
 	sms     SMSConfig
 	// disclosure protects every published table (see Config.Disclosure).
 	disclosure disclosure.Options
+	// updates words the messages to people who asked to hear back.
+	updates *channels.UpdateMessages
+	// email: an SMTP server is set up, so residents are offered updates by email.
+	email bool
 
 	bodyLimit, importLimit int
 	imports                importJobs
@@ -132,7 +139,11 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	}
 	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger, tr: tr, pages: pages, formKey: cfg.FormKey,
 		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location, sms: cfg.SMS,
-		bodyLimit: cfg.BodyLimit, importLimit: cfg.ImportLimit, disclosure: cfg.Disclosure}
+		bodyLimit: cfg.BodyLimit, importLimit: cfg.ImportLimit, disclosure: cfg.Disclosure, email: cfg.Email}
+	s.updates = &channels.UpdateMessages{Tr: tr}
+	if r := cfg.SMS.Receiver; r != nil && r.Engine != nil {
+		s.updates.Council = r.Engine.Council
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Voices",
 		BodyLimit:             cfg.BodyLimit,

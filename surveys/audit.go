@@ -47,7 +47,19 @@ var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditSignOut, AuditS
 	AuditSurveyStatus, AuditEnteredFor, AuditImport, AuditExport, AuditUserAdd, AuditTokenCreate,
 	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditUserPassword, AuditOrganisationAdd, AuditAuditExport,
 	AuditCorrection, AuditCodebook, AuditThemeSuggest, AuditThemeReview, AuditThemeTraining, AuditThemeDiscover, AuditEqualityWithdraw,
-	AuditBaselineSet, AuditBaselineClear}
+	AuditBaselineSet, AuditBaselineClear, AuditActionCreate, AuditActionChange, AuditActionDelete, AuditResultsPublish,
+	AuditSurveyArchive, AuditUpdatesSubscribe, AuditUpdatesUnsubscribe}
+
+// Audit actions of closing the loop (results.go).
+const (
+	AuditActionCreate       = "action.create"
+	AuditActionChange       = "action.change"
+	AuditActionDelete       = "action.delete"
+	AuditResultsPublish     = "results.publish"
+	AuditSurveyArchive      = "survey.archive"
+	AuditUpdatesSubscribe   = "updates.subscribe"
+	AuditUpdatesUnsubscribe = "updates.unsubscribe"
+)
 
 // AuditEvent is one line of the audit log.
 type AuditEvent struct {
@@ -92,6 +104,18 @@ type Actor struct {
 // WithActor returns a context saying who acts in it.
 func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// actorName is who acts in ctx, as the audit log names them.
+func actorName(ctx context.Context) string {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	if a.User != nil {
+		return a.User.Email
+	}
+	if a.Name != "" {
+		return a.Name
+	}
+	return "anonymous"
 }
 
 // audit records an event by the context's actor.

@@ -55,6 +55,11 @@ func (svc *Service) ReplaceSurvey(ctx context.Context, slug string, definition [
 	if err := svc.checkKeyword(ctx, s); err != nil {
 		return nil, err
 	}
+	if s.statusGiven && s.Status != StatusClosed {
+		if err := svc.checkNotArchived(ctx, slug); err != nil {
+			return nil, err
+		}
+	}
 	err = svc.Store.ReplaceSurvey(ctx, s, func(old *Survey, used map[string][]string) error {
 		if !s.statusGiven {
 			s.Status = old.Status // editing the wording must not quietly close or reopen it
@@ -132,10 +137,32 @@ func (svc *Service) SetStatus(ctx context.Context, slug string, status Status) e
 	default:
 		return Errorf(EINVALID, "Status must be draft, open or closed.")
 	}
+	if status != StatusClosed {
+		if err := svc.checkNotArchived(ctx, slug); err != nil {
+			return err
+		}
+	}
 	if err := svc.Store.SetSurveyStatus(ctx, slug, status); err != nil {
 		return err
 	}
 	svc.audit(ctx, AuditSurveyStatus, "survey:"+slug, string(status))
+	return nil
+}
+
+// checkNotArchived refuses to open (or make a draft of) an archived
+// survey: the contact details that updates need are gone.
+func (svc *Service) checkNotArchived(ctx context.Context, slug string) error {
+	s, err := svc.Store.Survey(ctx, slug)
+	if err != nil {
+		return err
+	}
+	at, err := svc.Store.SurveyArchived(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	if !at.IsZero() {
+		return Errorf(ECONFLICT, "This survey was archived on %s and stays closed.", at.Format("2 January 2006"))
+	}
 	return nil
 }
 

@@ -73,12 +73,26 @@ type SMSTurn struct {
 	// Subscribe: SubscriptionStop puts the number on the suppression list,
 	// SubscriptionStart takes it off.
 	Subscribe Subscription
+	// OfferUpdates, with a Submission: the thanks offers to text the
+	// resident what happened; the offer is stored (without the number) in
+	// the same transaction, for a YES to find.
+	OfferUpdates bool
+	// Updates is the resident's answer to that offer.
+	Updates *UpdateOfferReply
 
 	response *Response // set by the Service from Submission
 }
 
 // Response is the response this turn stores, if any (for the Store).
 func (t *SMSTurn) Response() *Response { return t.response }
+
+// UpdateOfferReply is a YES (Accept, keeping Phone) or NO to the offer
+// with ID.
+type UpdateOfferReply struct {
+	ID     int64
+	Accept bool
+	Phone  string // E.164
+}
 
 // Subscription is a change to whether Voices may text a number.
 type Subscription string

@@ -22,6 +22,7 @@ type Store interface {
 	AdminStore
 	BreakdownStore
 	RepresentationStore
+	ResultsStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

@@ -189,16 +189,25 @@ func protectTheme(t surveys.ThemeCount, opts Options) (SummaryTheme, error) {
 // by secondary suppression, since a line with one hidden cell always has a
 // smaller shown one when its total is at or above the threshold.
 func protectSplit(t surveys.ThemeCount, name string, order []string, counts map[string]int, opts Options) ([]SummaryCell, error) {
-	var categories, rest []string
 	total := 0
-	for c, n := range counts {
+	for _, n := range counts {
 		total += n
-		if !slices.Contains(order, c) {
-			rest = append(rest, c)
-		}
 	}
 	if total != t.Respondents {
 		return nil, fmt.Errorf("disclosure: theme %s by %s adds up to %d, not to its %d respondents", t.Theme, name, total, t.Respondents)
+	}
+	return protectLine(name, order, counts, opts)
+}
+
+// protectLine protects the counts of one line of categories whose total is
+// published beside them (see protectSplit). Its categories are the keys of
+// counts: those in order first, in that order, then the rest sorted.
+func protectLine(name string, order []string, counts map[string]int, opts Options) ([]SummaryCell, error) {
+	var categories, rest []string
+	for c := range counts {
+		if !slices.Contains(order, c) {
+			rest = append(rest, c)
+		}
 	}
 	for _, c := range order {
 		if _, ok := counts[c]; ok {

@@ -66,6 +66,16 @@ func (db *DB) SaveSMSTurn(ctx context.Context, t *surveys.SMSTurn) error {
 			if r.ID, err = db.insertResponse(ctx, tx, r); err != nil {
 				return struct{}{}, err
 			}
+			if t.OfferUpdates && t.Conversation != nil {
+				if err := offerUpdates(ctx, tx, r, t); err != nil {
+					return struct{}{}, err
+				}
+			}
+		}
+		if u := t.Updates; u != nil {
+			if err := answerUpdateOffer(ctx, tx, u); err != nil {
+				return struct{}{}, err
+			}
 		}
 		if c := t.Conversation; c != nil {
 			if err := saveConversation(ctx, tx, c); err != nil {
@@ -145,6 +155,12 @@ func suppress(ctx context.Context, e execer, phoneHash string, on bool, reason s
 	}
 	_, err := e.ExecContext(ctx, `INSERT INTO sms_suppressions (phone_hash, reason, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (phone_hash) DO NOTHING`, phoneHash, reason, formatTime(now))
+	if err != nil {
+		return err
+	}
+	// STOP also ends every request to hear back by text: the number is
+	// kept for nothing else.
+	_, err = e.ExecContext(ctx, `DELETE FROM update_subscriptions WHERE channel = 'sms' AND address_hash = ?`, phoneHash)
 	return err
 }
 
@@ -162,35 +178,38 @@ func (db *DB) ExpireSMSConversations(ctx context.Context, now time.Time) (int64,
 // QueueSMS adds messages to the outbox, skipping suppressed numbers and
 // numbers already sent the same kind of message for the same survey.
 func (db *DB) QueueSMS(ctx context.Context, msgs []*surveys.OutboxMessage) (surveys.QueueResult, error) {
-	return inTx(ctx, db.write, func(tx *sql.Tx) (surveys.QueueResult, error) {
-		var result surveys.QueueResult
-		for _, m := range msgs {
-			var suppressed int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sms_suppressions WHERE phone_hash = ?`, m.PhoneHash).Scan(&suppressed); err != nil {
-				return result, err
-			}
-			if suppressed > 0 {
-				result.Suppressed++
-				continue
-			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO sms_outbox (survey_id, kind, phone, phone_hash, language, body, status, attempts,
+	return inTx(ctx, db.write, func(tx *sql.Tx) (surveys.QueueResult, error) { return queueSMS(ctx, tx, msgs) })
+}
+
+// queueSMS is QueueSMS within a transaction.
+func queueSMS(ctx context.Context, tx *sql.Tx, msgs []*surveys.OutboxMessage) (surveys.QueueResult, error) {
+	var result surveys.QueueResult
+	for _, m := range msgs {
+		var suppressed int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sms_suppressions WHERE phone_hash = ?`, m.PhoneHash).Scan(&suppressed); err != nil {
+			return result, err
+		}
+		if suppressed > 0 {
+			result.Suppressed++
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO sms_outbox (survey_id, kind, phone, phone_hash, language, body, status, attempts,
 				next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
 				ON CONFLICT (survey_id, kind, phone_hash) DO NOTHING`,
-				nullInt(m.SurveyID), m.Kind, m.Phone, m.PhoneHash, m.Language, m.Body,
-				formatTime(m.NextAttemptAt), formatTime(m.CreatedAt), formatTime(m.CreatedAt))
-			if err != nil {
-				return result, err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				result.AlreadyQueued++
-				continue
-			}
-			m.ID, _ = res.LastInsertId()
-			m.Status = surveys.OutboxQueued
-			result.Queued++
+			nullInt(m.SurveyID), m.Kind, m.Phone, m.PhoneHash, m.Language, m.Body,
+			formatTime(m.NextAttemptAt), formatTime(m.CreatedAt), formatTime(m.CreatedAt))
+		if err != nil {
+			return result, err
 		}
-		return result, nil
-	})
+		if n, _ := res.RowsAffected(); n == 0 {
+			result.AlreadyQueued++
+			continue
+		}
+		m.ID, _ = res.LastInsertId()
+		m.Status = surveys.OutboxQueued
+		result.Queued++
+	}
+	return result, nil
 }
 
 const outboxColumns = `SELECT id, COALESCE(survey_id, 0), kind, phone, phone_hash, language, body, status, attempts,
