@@ -23,6 +23,7 @@ type Store interface {
 	BreakdownStore
 	RepresentationStore
 	ResultsStore
+	DataProtectionStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

@@ -52,6 +52,9 @@ Usage:
   voices token create --db PATH --email E
   voices survey import --db PATH [--replace] FILE
   voices export --db PATH --survey SLUG --format csv|json|xlsx [--out FILE]
+  voices subject-access --db PATH --reference R   (everything held about a response, as JSON)
+  voices erase --db PATH --reference R            (delete a response and everything held about it)
+  voices backup --db PATH --out FILE              (a consistent copy, while serve runs; see README)
   voices sms invite --db PATH --survey SLUG FILE.csv   (queue invitations; serve sends them)
   voices sms simulate --db PATH --survey SLUG          (try the text conversation in the terminal)
   voices sms segments --db PATH --survey SLUG          (how many texts each message needs)
@@ -151,6 +154,12 @@ func dispatch(ctx context.Context, args []string, sys stdio) error {
 		return themesPredict(ctx, rest, sys)
 	case "themes evaluate":
 		return themesEvaluate(ctx, rest, sys)
+	case "subject-access":
+		return subjectAccess(ctx, rest, sys)
+	case "erase":
+		return erase(ctx, rest, sys)
+	case "backup":
+		return backup(ctx, rest, sys)
 	case "help", "-h", "--help":
 		fmt.Fprint(sys.out, usage)
 		return nil

@@ -38,6 +38,7 @@ type DB struct {
 	// stored updated_at still matches it.
 	mu          sync.Mutex
 	definitions map[string]cachedSurvey
+	name        string // the file's URI, for connections of their own (Backup)
 
 	codes breakdownCodes // see profiles.go
 }
@@ -66,7 +67,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{write: write, definitions: map[string]cachedSurvey{}}
+	db := &DB{write: write, name: name, definitions: map[string]cachedSurvey{}}
 	if db.Applied, err = db.Migrate(ctx); err != nil {
 		write.Close()
 		return nil, err
