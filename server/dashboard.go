@@ -310,6 +310,14 @@ func (s *Server) responseDetail(c *fiber.Ctx) error {
 	if c.Query("corrected") == "1" {
 		data.Notice = T("responses.corrected")
 	}
+	if currentUser(c).Role.IsOfficer() {
+		detail := "/dashboard" + base(sv) + "/r/" + url.PathEscape(r.Reference)
+		data.Officer, data.Reference = true, r.Reference
+		data.SubjectAccess, data.Erase = detail+"/subject-access.json", detail+"/erase"
+		if c.Query("erase") == "confirm" {
+			data.EraseProblem = T("responses.erase_confirm_problem", r.Reference)
+		}
+	}
 	return s.render(c, fiber.StatusOK, "response", &page{Lang: lang, Title: title, Back: "/dashboard" + base(sv), Data: data})
 }
 
@@ -317,6 +325,10 @@ type correctionRow struct{ At, By, Reason, Changed string }
 
 type responsePage struct {
 	Title, Survey, Correct, Notice string
+	// For officers: subject access and erasure (see dataprotection.go).
+	Officer                 bool
+	SubjectAccess, Erase    string
+	Reference, EraseProblem string
 	Facts, Answers, Equality       []detailRow
 	Corrections                    []correctionRow
 }
