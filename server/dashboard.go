@@ -326,11 +326,11 @@ type correctionRow struct{ At, By, Reason, Changed string }
 type responsePage struct {
 	Title, Survey, Correct, Notice string
 	// For officers: subject access and erasure (see dataprotection.go).
-	Officer                 bool
-	SubjectAccess, Erase    string
-	Reference, EraseProblem string
-	Facts, Answers, Equality       []detailRow
-	Corrections                    []correctionRow
+	Officer                  bool
+	SubjectAccess, Erase     string
+	Reference, EraseProblem  string
+	Facts, Answers, Equality []detailRow
+	Corrections              []correctionRow
 }
 
 func toDetail(rows []summaryRow) []detailRow {
