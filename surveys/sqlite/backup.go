@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 )
 
@@ -36,13 +37,14 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// CheckIntegrity opens the database file at path read-only and runs
-// PRAGMA integrity_check, returning what it found if that is not "ok".
+// CheckIntegrity opens the database file at path and runs PRAGMA
+// integrity_check, returning what it found if that is not "ok". Opening
+// it recovers a write-ahead log left by a crash, as Voices would.
 func CheckIntegrity(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		return err
 	}

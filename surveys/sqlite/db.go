@@ -38,7 +38,8 @@ type DB struct {
 	// stored updated_at still matches it.
 	mu          sync.Mutex
 	definitions map[string]cachedSurvey
-	name        string // the file's URI, for connections of their own (Backup)
+	name        string          // the file's URI, for connections of their own (Backup)
+	group       *groupCommitter // see groupcommit.go
 
 	codes breakdownCodes // see profiles.go
 }
@@ -80,6 +81,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	db.read = read
+	db.startGroupCommit()
 	if slices.Contains(db.Applied, "0012_equality_breakdowns.sql") {
 		// The migration made the tables; the responses already stored get
 		// their profiles now (see profiles.go).
@@ -93,6 +95,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stopGroupCommit()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

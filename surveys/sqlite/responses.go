@@ -17,9 +17,13 @@ var equalityInsert = "INSERT INTO equality_answers (response_id, standard, " +
 
 // CreateResponse stores a response, its answers and equality answers in one
 // transaction: all of it or nothing.
+// It shares its commit with other responses arriving at the same moment
+// (see groupcommit.go), and returns once the commit is on disk.
 func (db *DB) CreateResponse(ctx context.Context, r *surveys.Response) error {
-	id, err := inTx(ctx, db.write, func(tx *sql.Tx) (int64, error) {
-		return db.insertResponse(ctx, tx, r)
+	var id int64
+	err := db.grouped(ctx, func(tx *sql.Tx) (err error) {
+		id, err = db.insertResponse(ctx, tx, r)
+		return err
 	})
 	if err != nil {
 		return err

@@ -53,47 +53,50 @@ func (db *DB) ActiveSMSConversation(ctx context.Context, phoneHash string, now t
 // transaction. The message's row goes first: its primary key makes a
 // message delivered twice fail before it changes anything.
 func (db *DB) SaveSMSTurn(ctx context.Context, t *surveys.SMSTurn) error {
-	_, err := inTx(ctx, db.write, func(tx *sql.Tx) (struct{}, error) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sms_messages (sid, phone_hash, reply, received_at) VALUES (?, ?, ?, ?)`,
-			t.MessageSID, t.PhoneHash, t.Reply, formatTime(t.ReceivedAt))
-		if isUnique(err, "sms_messages.sid") || isPrimaryKey(err) {
-			return struct{}{}, surveys.ErrSMSDuplicate
+	// Grouped with other writes of responses, as CreateResponse is.
+	return db.grouped(ctx, func(tx *sql.Tx) error { return db.saveSMSTurn(ctx, tx, t) })
+}
+
+// saveSMSTurn writes a turn in tx.
+func (db *DB) saveSMSTurn(ctx context.Context, tx *sql.Tx, t *surveys.SMSTurn) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sms_messages (sid, phone_hash, reply, received_at) VALUES (?, ?, ?, ?)`,
+		t.MessageSID, t.PhoneHash, t.Reply, formatTime(t.ReceivedAt))
+	if isUnique(err, "sms_messages.sid") || isPrimaryKey(err) {
+		return surveys.ErrSMSDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	if r := t.Response(); r != nil {
+		if r.ID, err = db.insertResponse(ctx, tx, r); err != nil {
+			return err
 		}
-		if err != nil {
-			return struct{}{}, err
-		}
-		if r := t.Response(); r != nil {
-			if r.ID, err = db.insertResponse(ctx, tx, r); err != nil {
-				return struct{}{}, err
-			}
-			if t.OfferUpdates && t.Conversation != nil {
-				if err := offerUpdates(ctx, tx, r, t); err != nil {
-					return struct{}{}, err
-				}
-			}
-		}
-		if u := t.Updates; u != nil {
-			if err := answerUpdateOffer(ctx, tx, u); err != nil {
-				return struct{}{}, err
-			}
-		}
-		if c := t.Conversation; c != nil {
-			if err := saveConversation(ctx, tx, c); err != nil {
-				return struct{}{}, err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE sms_messages SET conversation_id = ? WHERE sid = ?`, c.ID, t.MessageSID); err != nil {
-				return struct{}{}, err
+		if t.OfferUpdates && t.Conversation != nil {
+			if err := offerUpdates(ctx, tx, r, t); err != nil {
+				return err
 			}
 		}
-		switch t.Subscribe {
-		case surveys.SubscriptionStop:
-			err = suppress(ctx, tx, t.PhoneHash, true, "stop", t.ReceivedAt)
-		case surveys.SubscriptionStart:
-			err = suppress(ctx, tx, t.PhoneHash, false, "", t.ReceivedAt)
+	}
+	if u := t.Updates; u != nil {
+		if err := answerUpdateOffer(ctx, tx, u); err != nil {
+			return err
 		}
-		return struct{}{}, err
-	})
-	return err
+	}
+	if c := t.Conversation; c != nil {
+		if err := saveConversation(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sms_messages SET conversation_id = ? WHERE sid = ?`, c.ID, t.MessageSID); err != nil {
+			return err
+		}
+	}
+	switch t.Subscribe {
+	case surveys.SubscriptionStop:
+		return suppress(ctx, tx, t.PhoneHash, true, "stop", t.ReceivedAt)
+	case surveys.SubscriptionStart:
+		return suppress(ctx, tx, t.PhoneHash, false, "", t.ReceivedAt)
+	}
+	return nil
 }
 
 // saveConversation inserts a new conversation (ending any other active one
