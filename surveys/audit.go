@@ -48,7 +48,7 @@ var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditSignOut, AuditS
 	AuditUserChange, AuditUserDisable, AuditUserEnable, AuditUserPassword, AuditOrganisationAdd, AuditAuditExport,
 	AuditCorrection, AuditCodebook, AuditThemeSuggest, AuditThemeReview, AuditThemeTraining, AuditThemeDiscover, AuditEqualityWithdraw,
 	AuditBaselineSet, AuditBaselineClear, AuditActionCreate, AuditActionChange, AuditActionDelete, AuditResultsPublish,
-	AuditSurveyArchive, AuditUpdatesSubscribe, AuditUpdatesUnsubscribe}
+	AuditSurveyArchive, AuditUpdatesSubscribe, AuditUpdatesUnsubscribe, AuditErase, AuditSubjectAccess, AuditRetention}
 
 // Audit actions of closing the loop (results.go).
 const (

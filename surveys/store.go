@@ -24,6 +24,7 @@ type Store interface {
 	RepresentationStore
 	ResultsStore
 	DataProtectionStore
+	RetentionStore
 
 	// CreateSurvey stores a new survey and sets its ID; ECONFLICT if the
 	// slug is taken.

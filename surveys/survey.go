@@ -57,6 +57,7 @@ type Survey struct {
 	PrivacyNotice      Text         `json:"privacy_notice,omitempty" yaml:"privacy_notice,omitempty"`
 	EqualityMonitoring bool         `json:"equality_monitoring" yaml:"equality_monitoring"`
 	SMS                *SMSSettings `json:"sms,omitempty" yaml:"sms,omitempty"`
+	Retention          *Retention   `json:"retention,omitempty" yaml:"retention,omitempty"`
 	Questions          []Question   `json:"questions" yaml:"questions" validate:"max=200,dive"`
 
 	// statusGiven records whether the definition said its status, so that
@@ -66,6 +67,19 @@ type Survey struct {
 	// Set by storage, not by the definition.
 	CreatedAt time.Time `json:"-" yaml:"-"`
 	UpdatedAt time.Time `json:"-" yaml:"-"`
+}
+
+// Retention says how many days after the survey closes personal data is
+// deleted (see retention.go); a value left out takes the server's default.
+type Retention struct {
+	// SMSDays: text conversations, their message logs and the record of
+	// texts sent about the survey.
+	SMSDays int `json:"sms_days,omitempty" yaml:"sms_days,omitempty" validate:"omitempty,min=1,max=3650"`
+	// ContactsDays: requests to hear back (numbers and email addresses) and
+	// the record of messages sent to them.
+	ContactsDays int `json:"contacts_days,omitempty" yaml:"contacts_days,omitempty" validate:"omitempty,min=1,max=3650"`
+	// EqualityDays: equality answers (the breakdowns lose them too).
+	EqualityDays int `json:"equality_days,omitempty" yaml:"equality_days,omitempty" validate:"omitempty,min=1,max=3650"`
 }
 
 // SMSSettings says how the survey is started by text message.

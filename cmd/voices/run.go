@@ -39,6 +39,7 @@ Usage:
   voices serve [--addr 127.0.0.1:8080] [--db voices.db] [--demo] [--public-url URL]
                [--draft-ttl 672h] [--form-posts-per-minute 60] [--body-limit BYTES]
                [--disclosure-threshold 10] [--disclosure-rounding 5]
+               [--retention-sms-days 90] [--retention-contacts-days 0] [--retention-equality-days 0]
   voices migrate --db PATH
   voices user add --db PATH --email E --name N --role admin|officer|partner|interpreter [--org NAME]
                   (the password is read from standard input)
@@ -223,6 +224,10 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dbPath := fs.String("db", "voices.db", "SQLite database file (created if missing)")
 	demo := fs.Bool("demo", false, "load the demo consultation if it is not there yet")
+	var retention surveys.RetentionDefaults
+	fs.IntVar(&retention.SMSDays, "retention-sms-days", surveys.DefaultSMSRetentionDays, "days after a survey closes that its text conversations and logs are deleted (0 keeps them), unless its definition says")
+	fs.IntVar(&retention.ContactsDays, "retention-contacts-days", 0, "days after a survey closes that requests for updates are deleted (0: kept until the survey is archived), unless its definition says")
+	fs.IntVar(&retention.EqualityDays, "retention-equality-days", 0, "days after a survey closes that equality answers are deleted (0 keeps them), unless its definition says")
 	publicURL := fs.String("public-url", "", "the address residents and Twilio reach Voices at, e.g. https://voices.example.gov.uk")
 	bodyLimit := fs.Int("body-limit", server.DefaultBodyLimit, "largest request body accepted, in bytes")
 	draftTTL := fs.Duration("draft-ttl", surveys.DefaultDraftTTL, "how long unfinished web answers are kept after their last change")
@@ -235,6 +240,9 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	tf := addTwilioFlags(fs)
 	if _, err := parseFlags(fs, args, sys); err != nil {
 		return err
+	}
+	if retention.SMSDays < 0 || retention.ContactsDays < 0 || retention.EqualityDays < 0 {
+		return fmt.Errorf("%w: --retention-*-days must be 0 (keep) or more", errUsage)
 	}
 	if *threshold < 1 || *rounding < 1 {
 		return fmt.Errorf("%w: --disclosure-threshold and --disclosure-rounding must be 1 or more", errUsage)
@@ -294,7 +302,7 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	if err != nil {
 		return err
 	}
-	go purgeDrafts(ctx, svc, logger)
+	go purgeDrafts(ctx, svc, logger, retention)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	logger.Info("Voices is listening", "addr", "http://"+ln.Addr().String(), "db", *dbPath)
@@ -503,10 +511,10 @@ func splitList(s string) []string {
 	return out
 }
 
-// purgeDrafts deletes expired unfinished web answers, and ends text
-// conversations whose time ran out, every hour until ctx ends: personal
-// data is kept no longer than the resident was told.
-func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger) {
+// purgeDrafts deletes expired unfinished web answers, applies retention,
+// and ends text conversations whose time ran out, every hour until ctx
+// ends: personal data is kept no longer than the resident was told.
+func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger, retention surveys.RetentionDefaults) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -517,6 +525,11 @@ func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger) {
 		}
 		if _, err := svc.Store.DeleteExpiredSessions(ctx, svc.Clock()); err != nil && ctx.Err() == nil {
 			log.Error("deleting ended sessions", "error", err.Error())
+		}
+		if deleted, err := svc.ApplyRetention(ctx, retention); err != nil && ctx.Err() == nil {
+			log.Error("applying retention", "error", err.Error())
+		} else if len(deleted) > 0 {
+			log.Info("deleted personal data past its retention", "surveys", len(deleted))
 		}
 		if n, err := svc.Store.ExpireSMSConversations(ctx, svc.Clock()); err != nil && ctx.Err() == nil {
 			log.Error("expiring text conversations", "error", err.Error())

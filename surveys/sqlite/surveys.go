@@ -49,8 +49,9 @@ func (db *DB) ReplaceSurvey(ctx context.Context, s *surveys.Survey, check func(o
 			return struct{}{}, err
 		}
 		now := time.Now().UTC()
-		_, err = tx.ExecContext(ctx, `UPDATE surveys SET status = ?, opens_at = ?, closes_at = ?, definition = ?, sms_keyword = ?, updated_at = ? WHERE id = ?`,
-			s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, smsKeyword(s), formatTime(now), old.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE surveys SET status = ?, opens_at = ?, closes_at = ?, definition = ?, sms_keyword = ?, updated_at = ?,
+			closed_at = `+closedAt+` WHERE id = ?`,
+			s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), def, smsKeyword(s), formatTime(now), s.Status, formatTime(now), old.ID)
 		s.ID, s.CreatedAt, s.UpdatedAt = old.ID, old.CreatedAt, now
 		return struct{}{}, err
 	})
@@ -187,8 +188,9 @@ func (db *DB) Surveys(ctx context.Context, status surveys.Status) ([]*surveys.Su
 // SetSurveyStatus changes a survey's status. The status column, not the
 // stored definition, is what counts (scanSurvey reads it over the definition).
 func (db *DB) SetSurveyStatus(ctx context.Context, slug string, status surveys.Status) error {
-	res, err := db.write.ExecContext(ctx, `UPDATE surveys SET status = ?, updated_at = ? WHERE slug = ?`,
-		status, formatTime(time.Now()), slug)
+	now := formatTime(time.Now())
+	res, err := db.write.ExecContext(ctx, `UPDATE surveys SET status = ?, updated_at = ?, closed_at = `+closedAt+` WHERE slug = ?`,
+		status, now, status, now, slug)
 	if err != nil {
 		return err
 	}
@@ -197,6 +199,11 @@ func (db *DB) SetSurveyStatus(ctx context.Context, slug string, status surveys.S
 	}
 	return nil
 }
+
+// closedAt is the new closed_at of an UPDATE, given the new status and the
+// time as its two parameters: when a survey is closed, kept if it already
+// was (the columns on the right are the row before the update).
+const closedAt = `CASE WHEN ? != 'closed' THEN NULL WHEN status = 'closed' AND closed_at IS NOT NULL THEN closed_at ELSE ? END`
 
 func nullableTime(v sql.NullString) *time.Time {
 	if !v.Valid {
