@@ -100,3 +100,13 @@ func formatBytes(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// answerErrorsHere turns an error from the handlers after it into its
+// answer at once, so the middleware before it (a rate limit that counts
+// refusals) sees the status the client will get.
+func answerErrorsHere(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return c.App().ErrorHandler(c, err)
+	}
+	return nil
+}

@@ -13,10 +13,15 @@ import (
 // the lock on an account after repeated wrong passwords.
 const signInsPerMinute = 10
 
+// webhookFailuresPerMinute limits refused (unsigned, forged or malformed)
+// webhook requests from one IP address.
+const webhookFailuresPerMinute = 30
+
 // routes is the one list of every route Voices serves.
-func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
+func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute int) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsHandler())
 	app.Get(cssPath, s.styles)
 
 	// The resident's web form (HTML; works without JavaScript).
@@ -125,9 +130,17 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	staff.Get("/audit", admin, s.auditPage)
 	staff.Get("/audit.csv", admin, s.exportAuditLog)
 
-	// Twilio's webhooks (signature-checked).
-	app.Post("/sms/twilio", s.smsInbound)
-	app.Post("/sms/twilio/status", s.smsStatus)
+	// Twilio's webhooks (signature-checked). Only refused requests count
+	// towards the limit: a forged flood is cut off, while Twilio's real
+	// messages (which it does not send again after a 429) never are.
+	webhookLimit := limiter.New(limiter.Config{
+		Max:                    webhookFailuresPerMinute,
+		Expiration:             time.Minute,
+		SkipSuccessfulRequests: true,
+		LimitReached:           s.tooManyPosts,
+	})
+	app.Post("/sms/twilio", webhookLimit, answerErrorsHere, s.smsInbound)
+	app.Post("/sms/twilio/status", webhookLimit, answerErrorsHere, s.smsStatus)
 
 	// The JSON API.
 	api := app.Group("/api/v1", s.authenticate)
@@ -137,7 +150,13 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	api.Put("/surveys/:slug", s.officer, s.replaceSurvey)
 	api.Post("/surveys/:slug/open", s.officer, s.setStatus("open"))
 	api.Post("/surveys/:slug/close", s.officer, s.setStatus("closed"))
-	api.Post("/surveys/:slug/responses", s.submitResponse)
+	apiLimit := limiter.New(limiter.Config{
+		Max:          apiPostsPerMinute,
+		Expiration:   time.Minute,
+		Next:         func(*fiber.Ctx) bool { return apiPostsPerMinute < 0 },
+		LimitReached: s.tooManyPosts,
+	})
+	api.Post("/surveys/:slug/responses", apiLimit, s.submitResponse)
 	api.Get("/surveys/:slug/responses", s.signedIn, s.listResponses)
 	api.Get("/surveys/:slug/responses/:ref", s.signedIn, s.getResponse)
 	api.Post("/surveys/:slug/responses/:ref/corrections", s.signedIn, s.correctResponseAPI)

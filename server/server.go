@@ -37,6 +37,10 @@ type Config struct {
 	PublicURL string
 	// FormPostsPerMinute limits form posts from one IP address (default 60).
 	FormPostsPerMinute int
+	// APIPostsPerMinute limits responses submitted through the API from one
+	// IP address (default 120; negative: no limit, e.g. behind a proxy that
+	// limits, or for load tests).
+	APIPostsPerMinute int
 	// Location is the time zone dates are shown in (default Europe/London).
 	Location *time.Location
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
@@ -44,6 +48,10 @@ type Config struct {
 	TrustedProxies []string
 	// SMS sets up text messages.
 	SMS SMSConfig
+	// MetricsToken lets a Prometheus scraper on another machine read
+	// /metrics (Authorization: Bearer <token>); without it, only this
+	// machine can.
+	MetricsToken string
 	// Email: an SMTP server is set up (cmd/voices sends the email outbox),
 	// so residents may ask for updates by email.
 	Email bool
@@ -71,6 +79,9 @@ type Server struct {
 	updates *channels.UpdateMessages
 	// email: an SMTP server is set up, so residents are offered updates by email.
 	email bool
+	// metrics are served at /metrics (see metrics.go).
+	metrics      *metrics
+	metricsToken string
 
 	bodyLimit, importLimit int
 	imports                importJobs
@@ -84,6 +95,11 @@ const DefaultBodyLimit = 1 << 20
 // address: plenty for a person (a survey is 10 to 30 posts), and for a few
 // people sharing a community centre's connection.
 const DefaultFormPostsPerMinute = 60
+
+// DefaultAPIPostsPerMinute is the rate limit on API submissions from one
+// IP address: a partner's system sending responses as they come, not a
+// flood.
+const DefaultAPIPostsPerMinute = 120
 
 // New returns the Fiber app serving Voices.
 func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
@@ -140,6 +156,12 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	s := &Server{svc: svc, store: svc.Store, log: cfg.Logger, tr: tr, pages: pages, formKey: cfg.FormKey,
 		secure: strings.HasPrefix(cfg.PublicURL, "https://"), public: strings.TrimSuffix(cfg.PublicURL, "/"), zone: cfg.Location, sms: cfg.SMS,
 		bodyLimit: cfg.BodyLimit, importLimit: cfg.ImportLimit, disclosure: cfg.Disclosure, email: cfg.Email}
+	s.metrics, s.metricsToken = newMetrics(svc.Store), cfg.MetricsToken
+	if previous := svc.Stored; previous != nil {
+		svc.Stored = func(ch surveys.Channel, n int) { previous(ch, n); s.metrics.stored(ch, n) }
+	} else {
+		svc.Stored = s.metrics.stored
+	}
 	s.updates = &channels.UpdateMessages{Tr: tr}
 	if r := cfg.SMS.Receiver; r != nil && r.Engine != nil {
 		s.updates.Council = r.Engine.Council
@@ -154,6 +176,9 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		ReadTimeout:  15 * time.Second,
 		WriteTimeout: 10 * time.Minute,
 		IdleTimeout:  60 * time.Second,
+		// Request line and headers together may not pass 8 KiB (431
+		// otherwise): enough for any browser, too little to hoard memory.
+		ReadBufferSize: 8192,
 		// X-Forwarded-For is read only from the proxies configured; Twilio
 		// signatures are checked against PublicURL, never a forwarded host.
 		EnableTrustedProxyCheck: true,
@@ -163,7 +188,7 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
-	app.Use(securityHeaders)
+	app.Use(s.securityHeaders)
 	// Import files may be larger than any other body; the limit is chosen
 	// from the request line, before the body is read.
 	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
@@ -172,7 +197,10 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		}
 		return fasthttp.RequestConfig{}
 	}
-	s.routes(app, cfg.FormPostsPerMinute)
+	if cfg.APIPostsPerMinute == 0 {
+		cfg.APIPostsPerMinute = DefaultAPIPostsPerMinute
+	}
+	s.routes(app, cfg.FormPostsPerMinute, cfg.APIPostsPerMinute)
 	return app, nil
 }
 
@@ -183,8 +211,9 @@ func proxyHeader(trusted []string) string {
 	return fiber.HeaderXForwardedFor
 }
 
-// logRequests writes one structured log line per request. Query strings and
-// bodies are never logged: they may hold personal data.
+// logRequests writes one structured log line per request, and counts it
+// for the metrics. Paths, query strings and bodies are never logged: they
+// may hold personal data.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -193,7 +222,13 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			return herr
 		}
 	}
+	// The route's pattern, not the path: a path can hold a reference or an
+	// unsubscribe token.
+	route := c.Route().Path
+	took := time.Since(start)
+	status := c.Response().StatusCode()
+	s.metrics.observe(route, c.Method(), status, took)
 	s.log.Info("request", "request_id", c.Locals(requestid.ConfigDefault.ContextKey), "method", c.Method(),
-		"path", c.Path(), "status", c.Response().StatusCode(), "duration_ms", time.Since(start).Milliseconds())
+		"route", route, "status", status, "duration_ms", took.Milliseconds())
 	return nil
 }

@@ -102,7 +102,7 @@ func newFixture(t *testing.T) *fixture {
 	return newFixtureWith(t, server.Config{})
 }
 
-// newFixtureWith is newFixture with cfg (its Logger is set here).
+// newFixtureWith is newFixture with cfg (its Logger discards unless set).
 func newFixtureWith(t *testing.T, cfg server.Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
@@ -112,7 +112,12 @@ func newFixtureWith(t *testing.T, cfg server.Config) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := &surveys.Service{Store: db}
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.APIPostsPerMinute == 0 {
+		cfg.APIPostsPerMinute = -1 // tests submit many; TestRequestLimits tests the limit
+	}
 	app, err := server.New(cfg, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -173,12 +173,16 @@ const (
 )
 
 // securityHeaders are set on every response: no inline script or style, no
-// third-party anything, no framing.
-func securityHeaders(c *fiber.Ctx) error {
+// third-party anything, no framing; and, when Voices is reached over HTTPS
+// (its public URL says so), browsers are told to use nothing else.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")
+	if s.secure {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	return c.Next()
 }
 

@@ -50,7 +50,7 @@ func newWebBench(b *testing.B) *webBench {
 		b.Fatal(err)
 	}
 	// No rate limit to speak of: the benchmark posts far more than a person.
-	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 1 << 30}, svc)
+	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 1 << 30}, svc)
 	if err != nil {
 		b.Fatal(err)
 	}

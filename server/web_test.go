@@ -114,7 +114,7 @@ func newWebFixture(t *testing.T, postsPerMinute int) *webFixture {
 	if postsPerMinute == 0 {
 		postsPerMinute = 100000
 	}
-	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: postsPerMinute}, svc)
+	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: postsPerMinute}, svc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,12 +111,17 @@ func (svc *Service) ImportWithProgress(ctx context.Context, s *Survey, u *User, 
 				fmt.Sprintf("failed after %d accepted, %d duplicates: %v", result.Accepted, result.Duplicates, err))
 			return ImportResult{}, err
 		}
-		for _, d := range duplicate {
+		stored := map[Channel]int{}
+		for i, d := range duplicate {
 			if d {
 				result.Duplicates++
 			} else {
 				result.Accepted++
+				stored[chunk[i].Channel]++
 			}
+		}
+		for channel, n := range stored {
+			svc.stored(channel, n)
 		}
 		done += len(chunk)
 		progress(done, len(rows))

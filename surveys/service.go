@@ -14,6 +14,16 @@ type Service struct {
 	Store    Store
 	Now      func() time.Time // the clock; time.Now when nil
 	DraftTTL time.Duration    // how long unfinished web responses are kept; DefaultDraftTTL when 0
+	// Stored, when set, is told of each response stored (for metrics),
+	// after its commit; it must be quick and safe to call concurrently.
+	Stored func(channel Channel, n int)
+}
+
+// stored tells Stored of n responses stored from channel.
+func (svc *Service) stored(channel Channel, n int) {
+	if svc.Stored != nil && n > 0 {
+		svc.Stored(channel, n)
+	}
 }
 
 // Clock returns the current time in UTC, from Now when set.
@@ -194,10 +204,14 @@ func (svc *Service) Submit(ctx context.Context, slug string, sub *Submission) (*
 		}
 		return svc.Store.CreateResponse(ctx, r)
 	})
-	if err == nil && r.Mediation.EnteredBy != EnteredBySelf {
+	if err != nil {
+		return r, err
+	}
+	svc.stored(r.Channel, 1)
+	if r.Mediation.EnteredBy != EnteredBySelf {
 		svc.audit(ctx, AuditEnteredFor, "response:"+r.Reference, "survey:"+s.Slug+" "+r.Mediation.EnteredBy)
 	}
-	return r, err
+	return r, nil
 }
 
 // AddUser checks and adds a user with a hashed password.

@@ -149,7 +149,7 @@ func (svc *Service) SaveSMSTurn(ctx context.Context, store SMSStore, s *Survey, 
 	}
 	r.SubmittedAt = now
 	t.response = r
-	return svc.withReference(r, func() error {
+	err = svc.withReference(r, func() error {
 		if t.Conversation != nil {
 			t.Conversation.Reference = r.Reference
 		}
@@ -158,6 +158,10 @@ func (svc *Service) SaveSMSTurn(ctx context.Context, store SMSStore, s *Survey, 
 		}
 		return store.SaveSMSTurn(ctx, t)
 	})
+	if err == nil {
+		svc.stored(ChannelSMS, 1)
+	}
+	return err
 }
 
 // withReference gives r a new reference and calls save, drawing another

@@ -112,7 +112,7 @@ var listeningAddr = regexp.MustCompile(`"addr":"(http://127\.0\.0\.1:\d+)"`)
 // until after has passed, kills the server with SIGKILL mid-load, and
 // returns the references it acknowledged.
 func loadUntilKilled(t *testing.T, bin, db string, after time.Duration) ([]string, error) {
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--api-posts-per-minute", "0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ Usage:
   voices serve [--addr 127.0.0.1:8080] [--db voices.db] [--demo] [--public-url URL]
                [--draft-ttl 672h] [--form-posts-per-minute 60] [--body-limit BYTES]
                [--disclosure-threshold 10] [--disclosure-rounding 5]
+               [--api-posts-per-minute 120] [--metrics-token T]
                [--retention-sms-days 90] [--retention-contacts-days 0] [--retention-equality-days 0]
   voices migrate --db PATH
   voices user add --db PATH --email E --name N --role admin|officer|partner|interpreter [--org NAME]
@@ -232,6 +233,8 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	bodyLimit := fs.Int("body-limit", server.DefaultBodyLimit, "largest request body accepted, in bytes")
 	draftTTL := fs.Duration("draft-ttl", surveys.DefaultDraftTTL, "how long unfinished web answers are kept after their last change")
 	postsPerMinute := fs.Int("form-posts-per-minute", server.DefaultFormPostsPerMinute, "form posts allowed from one IP address per minute")
+	apiPerMinute := fs.Int("api-posts-per-minute", server.DefaultAPIPostsPerMinute, "responses submitted through the API from one IP address per minute (0: no limit)")
+	metricsToken := fs.String("metrics-token", "", "bearer token a Prometheus on another machine sends to read /metrics (this machine can read it without)")
 	trusted := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
 	smsPerSecond := fs.Float64("sms-per-second", 1, "most texts sent per second")
 	threshold := fs.Int("disclosure-threshold", disclosure.DefaultThreshold, "counts from 1 to this less one are hidden in every breakdown, representation and summary")
@@ -297,7 +300,8 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 		logger.Warn("SMS is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and VOICES_SMS_FROM to turn it on; /sms/twilio answers 503 until then")
 	}
 	app, err := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger, FormKey: formKey,
-		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute, TrustedProxies: splitList(*trusted), SMS: smsCfg,
+		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute, APIPostsPerMinute: noLimitIfZero(*apiPerMinute),
+		MetricsToken: *metricsToken, TrustedProxies: splitList(*trusted), SMS: smsCfg,
 		Disclosure: disclosure.Options{Threshold: *threshold, Rounding: *rounding}}, svc)
 	if err != nil {
 		return err
@@ -499,6 +503,15 @@ func exportCmd(ctx context.Context, args []string, sys stdio) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), *out)
+}
+
+// noLimitIfZero turns a flag's 0 ("no limit") into server.Config's -1
+// (where 0 takes the default).
+func noLimitIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func splitList(s string) []string {

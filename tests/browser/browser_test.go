@@ -117,7 +117,7 @@ func startVoices(t *testing.T) string {
 		db.Close()
 		t.Fatalf("adding the administrator: %v", err)
 	}
-	app, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 100000}, svc)
+	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 100000}, svc)
 	if err != nil {
 		db.Close()
 		t.Fatalf("server.New: %v", err)
