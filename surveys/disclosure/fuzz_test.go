@@ -9,7 +9,8 @@ import (
 
 // FuzzParseBaseline: no uploaded baseline makes parsing panic; a refusal
 // lists its problems, and an accepted one can be compared with.
-//   go test -run '^$' -fuzz FuzzParseBaseline -fuzztime 5m ./surveys/disclosure/
+//
+//	go test -run '^$' -fuzz FuzzParseBaseline -fuzztime 5m ./surveys/disclosure/
 func FuzzParseBaseline(f *testing.F) {
 	f.Add([]byte(DefaultBaselineCSV()))
 	lines := strings.SplitN(DefaultBaselineCSV(), "\n", 4)
