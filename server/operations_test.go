@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/voices-uk/voices/server"
 )
@@ -132,4 +134,37 @@ func TestRequestLimits(t *testing.T) {
 	if !strings.Contains(string(line), " 431 ") && !strings.Contains(string(line), " 400 ") {
 		t.Errorf("a request with 9 KB of headers: got %q, want it refused (431 or 400)", line)
 	}
+}
+
+// A client that trickles its request to hold a connection open is cut off
+// when the read timeout passes.
+func TestSlowClientIsCutOff(t *testing.T) {
+	f := newFixtureWith(t, server.Config{ReadTimeout: 500 * time.Millisecond})
+	addr := f.listen(t)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	closed := false
+	for i := 0; i < 40 && !closed; i++ {
+		if _, err := conn.Write([]byte("G")); err != nil {
+			closed = true
+			break
+		}
+		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		buf := make([]byte, 64)
+		if _, err := conn.Read(buf); err != nil && !isTimeout(err) {
+			closed = true // the server closed the connection
+		}
+	}
+	if !closed {
+		t.Fatalf("a client sending a byte every 100 ms was still connected after %v", time.Since(start))
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

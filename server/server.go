@@ -48,6 +48,10 @@ type Config struct {
 	TrustedProxies []string
 	// SMS sets up text messages.
 	SMS SMSConfig
+	// ReadTimeout is how long a client may take to send a request, headers
+	// and body (default 15 s; imports get 2 minutes): a client that
+	// trickles bytes to hold connections open (slow-loris) is cut off.
+	ReadTimeout time.Duration
 	// MetricsToken lets a Prometheus scraper on another machine read
 	// /metrics (Authorization: Bearer <token>); without it, only this
 	// machine can.
@@ -115,6 +119,9 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	if cfg.FormPostsPerMinute <= 0 {
 		cfg.FormPostsPerMinute = DefaultFormPostsPerMinute
 	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 15 * time.Second
+	}
 	if cfg.Location == nil {
 		london, err := time.LoadLocation("Europe/London")
 		if err != nil {
@@ -173,7 +180,7 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 		DisableStartupMessage: true,
 		// Slow clients may not hold connections open forever; exports of
 		// large surveys stream for a while, so writes get longer.
-		ReadTimeout:  15 * time.Second,
+		ReadTimeout:  cfg.ReadTimeout,
 		WriteTimeout: 10 * time.Minute,
 		IdleTimeout:  60 * time.Second,
 		// Request line and headers together may not pass 8 KiB (431
