@@ -45,6 +45,10 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	web.Post("/resume", s.resume)
 	web.Get("/withdraw", s.withdrawPage)
 	web.Post("/withdraw", s.withdrawSubmit)
+	// "We asked, you said, we did": the latest publication, and its open data.
+	web.Get("/results", s.resultsPage)
+	web.Get("/results.json", s.resultsJSON)
+	web.Get("/results.csv", s.resultsCSV)
 
 	// The signed-in side (officers, community groups, interpreters).
 	signInLimit := limiter.New(limiter.Config{
