@@ -106,6 +106,13 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	staff.Get("/s/:slug/breakdown", s.officerPage, s.breakdownPage)
 	staff.Get("/s/:slug/breakdown.csv", s.officerPage, s.breakdownExport("csv"))
 	staff.Get("/s/:slug/breakdown.xlsx", s.officerPage, s.breakdownExport("xlsx"))
+	staff.Get("/s/:slug/results", s.officerPage, s.resultsAdminPage)
+	staff.Post("/s/:slug/results/publish", s.officerPage, s.publishPage)
+	staff.Post("/s/:slug/actions", s.officerPage, s.createActionPage)
+	staff.Get("/s/:slug/actions/:id", s.officerPage, s.actionPage)
+	staff.Post("/s/:slug/actions/:id", s.officerPage, s.saveActionPage)
+	staff.Post("/s/:slug/actions/:id/delete", s.officerPage, s.deleteActionPage)
+	staff.Post("/s/:slug/archive", s.officerPage, s.archivePage)
 	staff.Get("/imports/:id.json", s.importStatus)
 	staff.Get("/imports/:id", s.importReport)
 
