@@ -366,8 +366,8 @@ func (s *Server) catalogueLabel(lang, key, fallback string) string {
 	return fallback
 }
 
-// publishedResults loads the survey's latest publication; when there is
-// none it writes the "not published yet" page and returns nil.
+// publishedResults loads the survey's latest publication; ENOTFOUND
+// until there is one.
 func (s *Server) publishedResults(c *fiber.Ctx) (*surveys.Survey, *surveys.Publication, error) {
 	sv := c.Locals(surveyKey).(*surveys.Survey)
 	pub, err := s.svc.Publication(c.UserContext(), sv)
@@ -411,12 +411,10 @@ func (s *Server) resultsPage(c *fiber.Ctx) error {
 		def = pub.Languages[0]
 	}
 	data := struct {
-		View      *resultsView
-		Title     ltext
-		TakePart  string
-		Heading   int
-		PublicURL string
-	}{View: v, Title: localText(pub.Title, lang, def), Heading: 2}
+		View     *resultsView
+		Title    ltext
+		TakePart string
+	}{View: v, Title: localText(pub.Title, lang, def)}
 	if sv.CheckOpen(s.svc.Clock()) == nil {
 		data.TakePart = base(sv) + "?lang=" + lang
 	}
