@@ -225,6 +225,28 @@ func TestAccessTable(t *testing.T) {
 		{method: "POST", path: "/dashboard/s/parks/baseline/clear", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
 		{api: true, method: "POST", path: "/api/v1/responses/AAA-AAA/equality/withdraw", want: [6]int{missing, missing, missing, missing, missing, missing}},
 
+		// Results and actions ("we asked, you said, we did"): officers only;
+		// the published page and its open data are for anyone. Action 1 is
+		// the first one added here; a change made twice is no change (422);
+		// an open survey cannot be archived (409).
+		{method: "GET", path: "/s/parks/results", want: [6]int{missing, missing, missing, missing, missing, missing}},
+		{method: "GET", path: "/dashboard/s/parks/results", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/actions", form: webForm("title_en", "Mend the paths", "status", "planned", "themes", "paths"), want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
+		{method: "GET", path: "/dashboard/s/parks/actions/1", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/actions/1", form: webForm("title_en", "Mend the paths", "status", "done", "themes", "paths"), want: [6]int{seeOth, seeOth, 422, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/results/publish", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/archive", form: webForm("confirm", "yes"), want: [6]int{seeOth, 409, 409, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/actions/1/delete", want: [6]int{seeOth, seeOth, missing, forbid, forbid, forbid}},
+		{method: "GET", path: "/s/parks/results", want: [6]int{ok, ok, ok, ok, ok, ok}},
+		{method: "GET", path: "/s/parks/results.json", want: [6]int{ok, ok, ok, ok, ok, ok}},
+		{method: "GET", path: "/s/parks/results.csv", want: [6]int{ok, ok, ok, ok, ok, ok}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/actions", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "POST", path: "/api/v1/surveys/parks/actions", body: func(string) string { return `{"title": {"en": "Mend the paths"}, "themes": ["paths"]}` }, want: [6]int{unauth, created, created, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/actions/2", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/surveys/parks/results", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "POST", path: "/api/v1/surveys/parks/results/publish", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "POST", path: "/api/v1/surveys/parks/archive", want: [6]int{unauth, 409, 409, forbid, forbid, forbid}},
+
 		// The JSON API.
 		{api: true, method: "GET", path: "/api/v1/surveys", want: [6]int{ok, ok, ok, ok, ok, ok}},
 		{api: true, method: "POST", path: "/api/v1/surveys", body: definition, want: [6]int{unauth, created, created, forbid, forbid, forbid}},

@@ -50,6 +50,10 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute in
 	web.Post("/resume", s.resume)
 	web.Get("/withdraw", s.withdrawPage)
 	web.Post("/withdraw", s.withdrawSubmit)
+	// "We asked, you said, we did": the latest publication, and its open data.
+	web.Get("/results", s.resultsPage)
+	web.Get("/results.json", s.resultsJSON)
+	web.Get("/results.csv", s.resultsCSV)
 
 	// The signed-in side (officers, community groups, interpreters).
 	signInLimit := limiter.New(limiter.Config{
@@ -109,6 +113,13 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute in
 	staff.Get("/s/:slug/breakdown", s.officerPage, s.breakdownPage)
 	staff.Get("/s/:slug/breakdown.csv", s.officerPage, s.breakdownExport("csv"))
 	staff.Get("/s/:slug/breakdown.xlsx", s.officerPage, s.breakdownExport("xlsx"))
+	staff.Get("/s/:slug/results", s.officerPage, s.resultsAdminPage)
+	staff.Post("/s/:slug/results/publish", s.officerPage, s.publishPage)
+	staff.Post("/s/:slug/actions", s.officerPage, s.createActionPage)
+	staff.Get("/s/:slug/actions/:id", s.officerPage, s.actionPage)
+	staff.Post("/s/:slug/actions/:id", s.officerPage, s.saveActionPage)
+	staff.Post("/s/:slug/actions/:id/delete", s.officerPage, s.deleteActionPage)
+	staff.Post("/s/:slug/archive", s.officerPage, s.archivePage)
 	staff.Get("/imports/:id.json", s.importStatus)
 	staff.Get("/imports/:id", s.importReport)
 

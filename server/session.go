@@ -39,7 +39,7 @@ func (s *Server) staffPages(c *fiber.Ctx) error {
 
 // staffTextPrefixes are the catalogue keys of the signed-in pages.
 var staffTextPrefixes = []string{"login.", "dashboard.", "entry.", "responses.", "correct.", "import.", "definition.", "admin.",
-	"themes.", "codebook.", "review.", "report.", "agreement.", "discover.", "representation."}
+	"themes.", "codebook.", "review.", "report.", "agreement.", "discover.", "representation.", "publish."}
 
 // staffLanguages are the languages whose catalogue has every text of the
 // signed-in pages. A half-translated page, English in one line and Urdu in

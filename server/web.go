@@ -61,7 +61,8 @@ var templateFuncs = template.FuncMap{
 	"percent": func(share float64) string { return fmt.Sprintf("%.0f%%", share*100) },
 }
 
-// parseTemplates builds one template set per page: the layout plus the page.
+// parseTemplates builds one template set per page: the layout, the
+// partials (files named _*.html, shared by several pages) and the page.
 func parseTemplates() (map[string]*template.Template, error) {
 	pages, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -70,10 +71,10 @@ func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", p)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", p)
 		if err != nil {
 			return nil, err
 		}

@@ -467,7 +467,12 @@ func (svc *Service) ResultsFigures(ctx context.Context, s *Survey) (*ResultsFigu
 		f.ByLanguage[c.Language] += c.Count
 		f.ByEnteredBy[c.EnteredBy] += c.Count
 	}
-	if f.Summary, err = svc.ThemeSummary(ctx, s, s.DefaultLanguage()); err != nil {
+	// Without a codebook nothing said is themed yet: the figures have no
+	// themes, rather than failing (which kept such a survey from being
+	// published, and its officers' results page from opening).
+	if f.Summary, err = svc.ThemeSummary(ctx, s, s.DefaultLanguage()); ErrorCode(err) == ENOTFOUND {
+		f.Summary = nil
+	} else if err != nil {
 		return nil, err
 	}
 	return f, nil
