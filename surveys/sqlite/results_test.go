@@ -362,6 +362,7 @@ func TestPublicationIsASnapshot(t *testing.T) {
 		t.Errorf("published: got %+v, want version 1 with the one action as it was", p.Actions)
 	}
 }
+
 // A survey with no codebook yet still has results figures: who took part,
 // and nothing themed (rather than ENOTFOUND for the missing codebook).
 func TestResultsFiguresWithoutCodebook(t *testing.T) {
