@@ -481,13 +481,20 @@ func (svc *Service) ResultsFigures(ctx context.Context, s *Survey) (*ResultsFigu
 // DraftPublication is what publishing now would publish: the figures
 // given (already protected) and the actions as they stand.
 func (svc *Service) DraftPublication(ctx context.Context, s *Survey, figures *PublishedFigures) (*Publication, error) {
+	p, _, err := svc.draftPublication(ctx, s, figures)
+	return p, err
+}
+
+// draftPublication is DraftPublication, with the latest publication (nil
+// if none) it follows.
+func (svc *Service) draftPublication(ctx context.Context, s *Survey, figures *PublishedFigures) (*Publication, *Publication, error) {
 	actions, err := svc.Store.Actions(ctx, s.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	prev, err := svc.Store.LatestPublication(ctx, s.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := &Publication{SurveyID: s.ID, Survey: s.Slug, Version: 1, PublishedAt: svc.Clock(), Title: s.Title, Description: s.Description,
 		Languages: s.Languages, OpensAt: s.OpensAt, ClosesAt: s.ClosesAt, Figures: figures, Actions: []Action{}}
@@ -500,7 +507,7 @@ func (svc *Service) DraftPublication(ctx context.Context, s *Survey, figures *Pu
 	for _, a := range actions {
 		p.Actions = append(p.Actions, *a)
 	}
-	return p, nil
+	return p, prev, nil
 }
 
 // ChangedActions are the actions of p that are new since prev, or whose
@@ -528,11 +535,7 @@ func ChangedActions(prev, p *Publication) []Action {
 // linkBase is the public address of Voices, for the links in messages.
 func (svc *Service) PublishResults(ctx context.Context, s *Survey, figures *PublishedFigures, compose UpdateComposer, linkBase string) (*Publication, PublishResult, error) {
 	var result PublishResult
-	p, err := svc.DraftPublication(ctx, s, figures)
-	if err != nil {
-		return nil, result, err
-	}
-	prev, err := svc.Store.LatestPublication(ctx, s.ID)
+	p, prev, err := svc.draftPublication(ctx, s, figures)
 	if err != nil {
 		return nil, result, err
 	}

@@ -48,6 +48,8 @@ func ProtectResults(s *surveys.Survey, f *surveys.ResultsFigures, opts Options) 
 			*split.to = append(*split.to, surveys.PublishedCount{Category: c.Category, Count: c.Respondents, Suppressed: c.Suppressed, Share: c.Share})
 		}
 	}
+	zero := 0
+	out.Themed = surveys.PublishedCount{Count: &zero} // nothing themed yet, until there is a summary
 	if f.Summary != nil {
 		sum, err := ProtectSummary(f.Summary, opts)
 		if err != nil {
