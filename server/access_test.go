@@ -225,6 +225,14 @@ func TestAccessTable(t *testing.T) {
 		{method: "POST", path: "/dashboard/s/parks/baseline/clear", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
 		{api: true, method: "POST", path: "/api/v1/responses/AAA-AAA/equality/withdraw", want: [6]int{missing, missing, missing, missing, missing, missing}},
 
+		// Data protection: officers only. The erase form with the wrong
+		// reference typed erases nothing (back to the page); erasing by the
+		// API is tried on a reference that does not exist.
+		{method: "GET", path: "/dashboard/s/parks/r/" + pr + "/subject-access.json", want: [6]int{seeOth, ok, ok, forbid, forbid, forbid}},
+		{method: "POST", path: "/dashboard/s/parks/r/" + pr + "/erase", form: webForm("confirm", "ZZZ-ZZZ"), want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
+		{api: true, method: "GET", path: "/api/v1/responses/" + pr + "/subject-access", want: [6]int{unauth, ok, ok, forbid, forbid, forbid}},
+		{api: true, method: "DELETE", path: "/api/v1/responses/AAA-AAA", want: [6]int{unauth, missing, missing, forbid, forbid, forbid}},
+
 		// Results and actions ("we asked, you said, we did"): officers only;
 		// the published page and its open data are for anyone. Action 1 is
 		// the first one added here; a change made twice is no change (422);
