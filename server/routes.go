@@ -40,6 +40,7 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	web.Get("/check", s.checkPage)
 	web.Post("/check", s.submitDraft)
 	web.Get("/done", s.donePage)
+	web.Post("/updates", s.subscribeUpdates) // "hear what happened", on the confirmation page (updates_web.go)
 	web.Get("/save", s.savedPage)
 	web.Get("/resume", s.resumePage)
 	web.Post("/resume", s.resume)
@@ -126,6 +127,12 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute int) {
 	// Twilio's webhooks (signature-checked).
 	app.Post("/sms/twilio", s.smsInbound)
 	app.Post("/sms/twilio/status", s.smsStatus)
+
+	// Unsubscribe links in updates to respondents (a button, or an RFC 8058
+	// one-click POST from a mail client, which carries no form token).
+	updates := app.Group("/updates/:token", s.unsubscribeLanguage, unlessOneClick(postLimit), unlessOneClick(s.checkForm))
+	updates.Get("", s.unsubscribePage)
+	updates.Post("", s.unsubscribe)
 
 	// The JSON API.
 	api := app.Group("/api/v1", s.authenticate)

@@ -1014,13 +1014,7 @@ func (s *Server) donePage(c *fiber.Ctx) error {
 	if err != nil || d.Reference == "" {
 		return c.Redirect(base(sv)+"?lang="+lang, fiber.StatusSeeOther)
 	}
-	_, p := s.surveyPage(c, s.tr.T(lang, "done.title"))
-	withdraw := ""
-	if sv.EqualityMonitoring {
-		withdraw = base(sv) + "/withdraw?lang=" + lang
-	}
-	p.Data = struct{ Reference, Withdraw string }{d.Reference, withdraw}
-	return s.render(c, fiber.StatusOK, "done", p)
+	return s.renderDone(c, sv, d.Reference, nil) // updates_web.go: with the form to hear what happened
 }
 
 // The resident's side of "stop using my equality data": a form for the
