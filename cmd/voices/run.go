@@ -310,6 +310,10 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
 		return err
 	}
+	// A stop that comes before the server has started serving finds no
+	// listener to close and returns at once; the server would then serve
+	// for ever. Closing the listener ends it either way.
+	ln.Close()
 	return <-served
 }
 
