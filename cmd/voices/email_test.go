@@ -95,7 +95,9 @@ func TestServeEmailMistakes(t *testing.T) {
 func webDone(t *testing.T, base string) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// No connection is kept open: serve's shutdown waits for open ones.
+	client := &http.Client{Jar: jar, Transport: &http.Transport{DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]*)"`)
 	token := ""
 	get := func(u string) string {
