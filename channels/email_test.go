@@ -28,7 +28,7 @@ import (
 
 // emailEnv is an email outbox with messages queued, and a clock.
 type emailEnv struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	path string
 	now  time.Time
@@ -37,7 +37,7 @@ type emailEnv struct {
 	s    *surveys.Survey
 }
 
-func newEmailEnv(t *testing.T) *emailEnv {
+func newEmailEnv(t testing.TB) *emailEnv {
 	t.Helper()
 	e := &emailEnv{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "voices.db"),
 		now: time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)}
@@ -310,3 +310,37 @@ func TestComposeEmailLongSubject(t *testing.T) {
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func mailAddress(s string) (*netmail.Address, error) { return netmail.ParseAddress(s) }
+
+// BenchmarkEmailSender measures one email through the outbox to a mail
+// server on 127.0.0.1: claim, a new connection (STARTTLS and AUTH PLAIN
+// with tls), the message, and the outbox updated.
+func BenchmarkEmailSender(b *testing.B) {
+	for _, tls := range []bool{false, true} {
+		b.Run(fmt.Sprintf("tls=%v", tls), func(b *testing.B) {
+			e := newEmailEnv(b)
+			cfg := smtptest.Config{TLS: tls}
+			if tls {
+				cfg.User, cfg.Password = "voices", "secret"
+			}
+			mail := smtptest.NewServer(b, cfg)
+			smtp := channels.SMTPConfig{Addr: mail.Addr, From: emailFrom}
+			if tls {
+				smtp.User, smtp.Password, smtp.TLS = "voices", "secret", mail.ClientTLS()
+			}
+			o := e.sender(smtp)
+			msgs := make([]*surveys.EmailMessage, b.N)
+			for i := range msgs {
+				msgs[i] = &surveys.EmailMessage{Address: fmt.Sprintf("person%d@example.org", i), Subject: "کیا ہوا: پارک", Body: "Hello\n", Unsubscribe: emailUnsubscribe}
+			}
+			e.queue(msgs...)
+			b.ResetTimer()
+			for sent := 0; sent < b.N; {
+				n, err := o.SendDue(e.ctx)
+				if err != nil || n == 0 {
+					b.Fatalf("SendDue: %d, %v", n, err)
+				}
+				sent += n
+			}
+		})
+	}
+}
