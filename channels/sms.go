@@ -49,6 +49,11 @@ type SMSInput struct {
 	Open []*surveys.Survey
 	// Suppressed: the number has said STOP.
 	Suppressed bool
+	// UpdateOffer is the number's unexpired offer to hear what happened
+	// (made with the thanks of an earlier text survey), or nil; the
+	// receiver looks for one only when there is no conversation and no
+	// keyword.
+	UpdateOffer *surveys.UpdateSubscription
 }
 
 // SMSOutput is what one incoming text changes.
@@ -62,6 +67,12 @@ type SMSOutput struct {
 	// made by Thanks once the response has its reference.
 	Submission *surveys.Submission
 	Subscribe  surveys.Subscription
+	// OfferUpdates, with a Submission: the thanks offers to text the
+	// resident what happened (ThanksOffer), and the offer is stored.
+	OfferUpdates bool
+	// Updates is a YES or NO to an UpdateOffer (the receiver adds the
+	// number to a YES).
+	Updates *surveys.UpdateOfferReply
 }
 
 // Handle works out the reply to one text.
@@ -124,6 +135,9 @@ func (e *SMSEngine) Handle(in SMSInput) SMSOutput {
 		}
 	}
 	if c == nil {
+		if out, ok := e.answerOffer(in); ok {
+			return out
+		}
 		return e.unknown(in.Open)
 	}
 	return e.answer(s, e.touch(c, in.Now), in.Text)
@@ -384,7 +398,7 @@ func (e *SMSEngine) next(s *surveys.Survey, c *surveys.SMSConversation, st Step,
 	if n.Kind == StepCheck {
 		sub := DraftSubmission(s, &c.Draft, surveys.ChannelSMS)
 		c.Status = surveys.SMSSubmitted
-		return SMSOutput{Conversation: c, Survey: s, Submission: sub}
+		return SMSOutput{Conversation: c, Survey: s, Submission: sub, OfferUpdates: true}
 	}
 	return e.ask(s, c, note)
 }

@@ -28,7 +28,8 @@ type MessageSize struct {
 
 // PreviewSMS measures every message a texter may get for s, in each of its
 // languages: the welcome, each question as it would be sent, the equality
-// questions, the thanks and the invitation. Officers check it before
+// questions, the thanks (with its offer of updates), the replies to that
+// offer, the update itself and the invitation. Officers check it before
 // opening a survey (a 3-segment question costs three texts each time).
 func (e *SMSEngine) PreviewSMS(s *surveys.Survey) []MessageSize {
 	var out []MessageSize
@@ -76,7 +77,12 @@ func (e *SMSEngine) PreviewSMS(s *surveys.Survey) []MessageSize {
 				}
 			}
 		}
-		add("thanks", lang, e.Thanks(lang, "K7P-3QX"))
+		add("thanks", lang, e.ThanksOffer(lang, "K7P-3QX"))
+		add("updates_yes", lang, e.Tr.T(lang, "sms.updates_yes"))
+		add("updates_no", lang, e.Tr.T(lang, "sms.updates_no"))
+		// The update itself, with a link as long as a council's usually is.
+		link := "https://voices.example.gov.uk/s/" + s.Slug + "/results?lang=" + lang
+		add("update", lang, (&UpdateMessages{Tr: e.Tr, Council: e.Council}).UpdateText(s, lang, nil, link))
 		if s.SMS != nil {
 			add("invitation", lang, e.Invitation(s, lang))
 		}

@@ -89,13 +89,28 @@ func (r *SMSReceiver) receive(ctx context.Context, m IncomingSMS, hash string) (
 			return "", err
 		}
 	}
+	if input.Conversation == nil && input.Keyword == nil && !input.Suppressed {
+		// A YES or NO may answer the offer of updates made with a thanks.
+		if input.UpdateOffer, err = store.UpdateOffer(ctx, hash, now); err != nil {
+			return "", err
+		}
+	}
 	out := r.Engine.Handle(input)
 	turn := &surveys.SMSTurn{MessageSID: m.SID, PhoneHash: hash, Reply: out.Reply, ReceivedAt: now,
-		Conversation: out.Conversation, Submission: out.Submission, Subscribe: out.Subscribe}
+		Conversation: out.Conversation, Submission: out.Submission, Subscribe: out.Subscribe, Updates: out.Updates}
+	if u := turn.Updates; u != nil && u.Accept {
+		u.Phone = surveys.NormalisePhone(m.From)
+	}
 	if c := turn.Conversation; c != nil {
 		c.PhoneHash = hash
 		if out.Submission != nil {
-			turn.Thanks = func(reference string) string { return r.Engine.Thanks(c.Draft.Language, reference) }
+			turn.OfferUpdates = out.OfferUpdates
+			turn.Thanks = func(reference string) string {
+				if out.OfferUpdates {
+					return r.Engine.ThanksOffer(c.Draft.Language, reference)
+				}
+				return r.Engine.Thanks(c.Draft.Language, reference)
+			}
 		}
 	}
 	err = r.Service.SaveSMSTurn(ctx, store, out.Survey, turn)
@@ -105,7 +120,7 @@ func (r *SMSReceiver) receive(ctx context.Context, m IncomingSMS, hash string) (
 		// longer fit a changed survey: say so, and end the conversation.
 		c := turn.Conversation
 		c.Status = surveys.SMSExpired
-		turn.Submission, turn.Thanks = nil, nil
+		turn.Submission, turn.Thanks, turn.OfferUpdates = nil, nil, false
 		turn.Reply = r.Engine.notOpen(out.Survey, c.Draft.Language, now)
 		if e.Code == surveys.EINVALID {
 			turn.Reply = r.Engine.Tr.T(c.Draft.Language, "sms.not_accepted")

@@ -770,8 +770,9 @@ func TestSMSThanksAndStoredResponse(t *testing.T) {
 		smsSay("12", "(6/7)"),
 		smsSay("Lovely", "(7/7)"),
 		smsSay("More trees please", smsEqualityEN),
-		smsStep{send: "SKIP", wantReplyContains: []string{smsThanksEN, "Keep it to ask to see, change or delete your answers."},
-			wantNotContains: []string{"(", "Reply"}},
+		// The last reply asks nothing more, but offers updates (sms_updates_test.go).
+		smsStep{send: "SKIP", wantReplyContains: []string{smsThanksEN, "Keep it to ask to see, change or delete your answers.", "Reply YES to get a text"},
+			wantNotContains: []string{"(", "Reply SKIP", "Reply with"}},
 	)
 	r := e.response()
 	ref := smsReferencePattern.FindString(last)
@@ -1450,7 +1451,7 @@ questions:
 	for _, lang := range []string{"en", "ur"} {
 		for _, name := range []string{"welcome", "question:short", "question:long", "question:why", "equality_intro",
 			"equality:age_band", "equality:sex", "equality:ethnic_group_broad", "equality:ethnic_group", "equality:english_proficiency",
-			"thanks", "invitation"} {
+			"thanks", "updates_yes", "updates_no", "update", "invitation"} {
 			want = append(want, lang+" "+name)
 		}
 	}
@@ -1471,6 +1472,9 @@ questions:
 		{"ur question:long", "12 ایک لمبا جواب نمبر 11", true},
 		{"en question:why", "(3/3) Why?", false}, // hidden by show_if: numbered among all
 		{"en thanks", "K7P-3QX", false},
+		{"en thanks", "Reply YES", false},
+		{"ur thanks", "YES", false}, // the offer fits the Urdu thanks in two texts
+		{"en update", "Test Council: you took part in \"Parks survey\". See what we are doing about what you told us: https://", false},
 		{"en invitation", "Test Council would like your views: Parks survey. Reply PARKS", false},
 		{"ur welcome", "پارکوں کا سروے", false},
 	}

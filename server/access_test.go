@@ -224,6 +224,8 @@ func TestAccessTable(t *testing.T) {
 		{method: "POST", path: "/dashboard/s/parks/baseline", form: webForm("name", "X"), file: []byte("a,b\n"), want: [6]int{seeOth, 422, 422, forbid, forbid, forbid}},
 		{method: "POST", path: "/dashboard/s/parks/baseline/clear", want: [6]int{seeOth, seeOth, seeOth, forbid, forbid, forbid}},
 		{api: true, method: "POST", path: "/api/v1/responses/AAA-AAA/equality/withdraw", want: [6]int{missing, missing, missing, missing, missing, missing}},
+		// Unsubscribe links work for whoever holds them, signed in or not.
+		{method: "GET", path: "/updates/no-such-token", want: [6]int{missing, missing, missing, missing, missing, missing}},
 
 		// Data protection: officers only. The erase form with the wrong
 		// reference typed erases nothing (back to the page); erasing by the

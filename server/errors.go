@@ -73,7 +73,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if status >= 500 && code != surveys.EUNAVAILABLE {
 		s.log.Error("request failed", "request_id", c.Locals(requestid.ConfigDefault.ContextKey),
-			"method", c.Method(), "path", c.Path(), "error", err.Error())
+			"method", c.Method(), "route", c.Route().Path, "error", err.Error())
 	}
 	if isWebPage(c) {
 		// People get a page in their language, never JSON.

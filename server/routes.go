@@ -45,6 +45,7 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute in
 	web.Get("/check", s.checkPage)
 	web.Post("/check", s.submitDraft)
 	web.Get("/done", s.donePage)
+	web.Post("/updates", s.subscribeUpdates) // "hear what happened", on the confirmation page (updates_web.go)
 	web.Get("/save", s.savedPage)
 	web.Get("/resume", s.resumePage)
 	web.Post("/resume", s.resume)
@@ -152,6 +153,12 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute in
 	})
 	app.Post("/sms/twilio", webhookLimit, answerErrorsHere, s.smsInbound)
 	app.Post("/sms/twilio/status", webhookLimit, answerErrorsHere, s.smsStatus)
+
+	// Unsubscribe links in updates to respondents (a button, or an RFC 8058
+	// one-click POST from a mail client, which carries no form token).
+	updates := app.Group("/updates/:token", s.unsubscribeLanguage, unlessOneClick(postLimit), unlessOneClick(s.checkForm))
+	updates.Get("", s.unsubscribePage)
+	updates.Post("", s.unsubscribe)
 
 	// The JSON API.
 	api := app.Group("/api/v1", s.authenticate)

@@ -115,6 +115,7 @@ type smsOptions struct {
 	authToken      string // "": Twilio not configured
 	noReceiver     bool
 	trustedProxies []string
+	email          bool // an SMTP server is set up (updates by email)
 }
 
 // smsReady is the usual set-up: a public URL and Twilio configured.
@@ -169,7 +170,7 @@ func newSMSFixture(tb testing.TB, o smsOptions) *smsFixture {
 		cfg.Receiver = &channels.SMSReceiver{Service: svc, Phones: phones, Engine: &channels.SMSEngine{Tr: tr, Council: smsCouncil}}
 	}
 	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: o.publicURL,
-		TrustedProxies: o.trustedProxies, FormPostsPerMinute: 100000, SMS: cfg}, svc)
+		TrustedProxies: o.trustedProxies, FormPostsPerMinute: 100000, SMS: cfg, Email: o.email}, svc)
 	if err != nil {
 		tb.Fatal(err)
 	}

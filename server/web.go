@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/surveys"
@@ -312,7 +313,7 @@ func (s *Server) webError(c *fiber.Ctx, err error) error {
 		}
 		return s.message(c, fiber.StatusConflict, lang, "page.not_open.title", []string{s.tr.T(lang, "page.not_open.text")}, nil)
 	}
-	s.log.Error("web page failed", "path", c.Path(), "error", err.Error())
+	s.log.Error("web page failed", "route", c.Route().Path, "request_id", c.Locals(requestid.ConfigDefault.ContextKey), "error", err.Error())
 	return s.message(c, fiber.StatusInternalServerError, lang, "page.error.title", []string{s.tr.T(lang, "page.error.text")}, nil)
 }
 
@@ -1019,13 +1020,7 @@ func (s *Server) donePage(c *fiber.Ctx) error {
 	if err != nil || d.Reference == "" {
 		return c.Redirect(base(sv)+"?lang="+lang, fiber.StatusSeeOther)
 	}
-	_, p := s.surveyPage(c, s.tr.T(lang, "done.title"))
-	withdraw := ""
-	if sv.EqualityMonitoring {
-		withdraw = base(sv) + "/withdraw?lang=" + lang
-	}
-	p.Data = struct{ Reference, Withdraw string }{d.Reference, withdraw}
-	return s.render(c, fiber.StatusOK, "done", p)
+	return s.renderDone(c, sv, d.Reference, nil) // updates_web.go: with the form to hear what happened
 }
 
 // The resident's side of "stop using my equality data": a form for the

@@ -72,6 +72,10 @@ TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), --sms-from +44... or MG..., and
 --sms-per-second 1, --sms-conversation-ttl 168h, --sms-quiet-unknown,
 --twilio-api-url, --trusted-proxy CIDR[,CIDR].
 
+Email (serve; updates to residents who asked for them by email): --smtp-addr
+host:port and --smtp-from ADDRESS turn it on; --smtp-user and --smtp-password
+(STARTTLS and AUTH PLAIN), --email-per-second 1.
+
 Every flag can also be set by an environment variable VOICES_<FLAG>,
 e.g. VOICES_DB=/data/voices.db or VOICES_PUBLIC_URL=https://voices.example.gov.uk.
 `
@@ -241,6 +245,7 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	rounding := fs.Int("disclosure-rounding", disclosure.DefaultRounding, "other published counts are rounded to a multiple of this (1: not rounded)")
 	sf := addSMSFlags(fs)
 	tf := addTwilioFlags(fs)
+	ef := addEmailFlags(fs) // email.go
 	if _, err := parseFlags(fs, args, sys); err != nil {
 		return err
 	}
@@ -299,7 +304,11 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	} else {
 		logger.Warn("SMS is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and VOICES_SMS_FROM to turn it on; /sms/twilio answers 503 until then")
 	}
-	app, err := server.New(server.Config{BodyLimit: *bodyLimit, Logger: logger, FormKey: formKey,
+	emailOn, err := ef.startEmail(ctx, svc, logger)
+	if err != nil {
+		return err
+	}
+	app, err := server.New(server.Config{BodyLimit: *bodyLimit, Email: emailOn, Logger: logger, FormKey: formKey,
 		PublicURL: *publicURL, FormPostsPerMinute: *postsPerMinute, APIPostsPerMinute: noLimitIfZero(*apiPerMinute),
 		MetricsToken: *metricsToken, TrustedProxies: splitList(*trusted), SMS: smsCfg,
 		Disclosure: disclosure.Options{Threshold: *threshold, Rounding: *rounding}}, svc)
@@ -322,6 +331,10 @@ func serve(ctx context.Context, args []string, sys stdio) error {
 	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
 		return err
 	}
+	// A stop that comes before the server has started serving finds no
+	// listener to close and returns at once; the server would then serve
+	// for ever. Closing the listener ends it either way.
+	ln.Close()
 	return <-served
 }
 
@@ -525,8 +538,9 @@ func splitList(s string) []string {
 }
 
 // purgeDrafts deletes expired unfinished web answers, applies retention,
-// and ends text conversations whose time ran out, every hour until ctx
-// ends: personal data is kept no longer than the resident was told.
+// ends text conversations whose time ran out, and deletes offers of
+// updates by text nobody answered, every hour until ctx ends: personal
+// data is kept no longer than the resident was told.
 func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger, retention surveys.RetentionDefaults) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -548,6 +562,11 @@ func purgeDrafts(ctx context.Context, svc *surveys.Service, log *slog.Logger, re
 			log.Error("expiring text conversations", "error", err.Error())
 		} else if n > 0 {
 			log.Info("expired unfinished text conversations", "count", n)
+		}
+		if n, err := svc.PurgeUpdateOffers(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging unanswered offers of updates", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged unanswered offers of updates by text", "count", n)
 		}
 		select {
 		case <-ctx.Done():

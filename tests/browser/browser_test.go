@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voices-uk/voices/channels"
 	"github.com/voices-uk/voices/server"
 	"github.com/voices-uk/voices/surveys"
 	"github.com/voices-uk/voices/surveys/sqlite"
@@ -117,7 +118,16 @@ func startVoices(t *testing.T) string {
 		db.Close()
 		t.Fatalf("adding the administrator: %v", err)
 	}
-	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 100000}, svc)
+	// Text messages and email "set up" (nothing is sent: no outbox runs),
+	// so the confirmation page offers updates both ways (updates.test.mjs).
+	tr, err := channels.NewTranslator()
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	sms := server.SMSConfig{AuthToken: "browser-tests", Receiver: &channels.SMSReceiver{Service: svc,
+		Phones: surveys.PhoneHasher{Key: []byte("browser-tests")}, Engine: &channels.SMSEngine{Tr: tr}}}
+	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), FormPostsPerMinute: 100000, SMS: sms, Email: true}, svc)
 	if err != nil {
 		db.Close()
 		t.Fatalf("server.New: %v", err)
