@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/voices-uk/voices/surveys"
+	"github.com/voices-uk/voices/surveys/sqlite"
+)
+
+// run does one whole run: set-up, the ceiling, the load, the check, the
+// report. It returns errVerification when the check fails.
+func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, error) {
+	cfg, err := parseConfig(args, errOut)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(cfg.seed, 0))
+	rep := &Report{Concurrency: cfg.concurrency, Mix: cfg.mix.String(), CPUs: runtime.NumCPU(), SelfStarted: cfg.self()}
+
+	var srv *selfServer
+	scratch := cfg.dir // for the SQLite ceiling's database
+	if cfg.self() {
+		if srv, err = startSelf(ctx, cfg, errOut); err != nil {
+			return nil, err
+		}
+		defer srv.close(cfg.keep, errOut)
+		cfg.url, cfg.db, cfg.token, cfg.survey = srv.url, srv.db, srv.token, srv.slug
+		cfg.twilioToken, cfg.publicURL = srv.authToken, selfPublic
+		scratch = srv.dir
+		fmt.Fprintf(errOut, "voices-load: voices serve is listening on %s (database %s)\n", srv.url, srv.db)
+	} else if scratch == "" {
+		// Beside the server's database, so both ceilings' disk is its disk.
+		scratch = filepath.Dir(cfg.db)
+	}
+	rep.Target, rep.Survey = cfg.url, cfg.survey
+
+	client := newHTTPClient(cfg.concurrency, cfg.timeout)
+	defer client.CloseIdleConnections()
+	sv, err := fetchSurvey(ctx, client, cfg)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := newAnswerGen(sv)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.mix.weight(kindSMS) > 0 && sv.SMS == nil {
+		return nil, fmt.Errorf("survey %s has no SMS keyword: leave sms out of --mix", sv.Slug)
+	}
+	t := &target{base: cfg.url, client: client, survey: sv, gen: gen, token: cfg.token,
+		runID: fmt.Sprintf("%08x", rng.Uint32()), twilioToken: cfg.twilioToken, publicURL: cfg.publicURL,
+		smsTo: cfg.smsTo, smsRepeat: cfg.smsRepeat, phoneBase: rng.Uint64N(1_000_000_000)}
+	before, err := readStored(ctx, cfg.db, sv.Slug, gen.markerKey)
+	if err != nil {
+		return nil, fmt.Errorf("reading the database before the run: %w", err)
+	}
+
+	rep.LoadAverageBefore = loadAverage()
+	if cfg.ceilingDuration > 0 {
+		fmt.Fprintf(errOut, "voices-load: measuring the ceiling: bare SQLite inserts, then a bare Fiber handler, %s each\n", cfg.ceilingDuration)
+		dir, err := os.MkdirTemp(scratch, ".voices-load-ceiling-*")
+		if err != nil {
+			return nil, fmt.Errorf("a folder for the SQLite ceiling beside the database (or give --dir): %w", err)
+		}
+		sq, sqElapsed, err := sqliteCeiling(ctx, dir, cfg.concurrency, cfg.ceilingDuration, sampleBody(t), rng.Uint64())
+		os.RemoveAll(dir)
+		if err != nil {
+			return nil, err
+		}
+		fb, fbElapsed, err := fiberCeiling(ctx, t, cfg.concurrency, cfg.ceilingDuration, cfg.timeout, rng.Uint64())
+		if err != nil {
+			return nil, err
+		}
+		rep.Ceiling = &Ceiling{Seconds: cfg.ceilingDuration.Seconds(),
+			SQLite: makeRow(kindSQLite, sq.rows[kindSQLite], sqElapsed, len(sq.errors)),
+			Fiber:  makeRow(kindFiber, fb.rows[kindFiber], fbElapsed, len(fb.errors)),
+		}
+	}
+
+	if cfg.requests > 0 {
+		fmt.Fprintf(errOut, "voices-load: %d clients, %d submissions and exports, mix %s\n", cfg.concurrency, cfg.requests, cfg.mix)
+	} else {
+		fmt.Fprintf(errOut, "voices-load: %d clients for %s, mix %s\n", cfg.concurrency, cfg.duration, cfg.mix)
+	}
+	cpuBefore, clientBefore := 0.0, processCPU(os.Getpid())
+	if srv != nil {
+		cpuBefore = srv.cpuSeconds()
+	}
+	st, elapsed := drive(ctx, cfg.concurrency, cfg.duration, cfg.requests, cfg.mix, rng.Uint64(), t,
+		map[string]flowFunc{kindWeb: webFlow, kindAPI: apiFlow, kindSMS: smsFlow, kindExport: exportFlow})
+	rep.LoadAverageAfter = loadAverage()
+	rep.Seconds = elapsed.Seconds()
+	rep.Rows = rows(st, cfg.mix, elapsed)
+	rep.Errors = errorCounts(st)
+	rep.SMSRepeats, rep.ExportBytes = st.repeats, st.bytes
+	if c := rep.Ceiling; c != nil {
+		c.API = makeRow("voices api", st.rows[kindAPI], elapsed, 0)
+		for _, e := range rep.Errors {
+			if e.Kind == kindAPI {
+				c.API.Errors += e.Count
+			}
+		}
+		c.MixedLoad = len(cfg.mix) > 1 || cfg.mix[0].kind != kindAPI
+		c.RatioToSQLite, c.RatioToFiber = ratio(c.API.PerSecond, c.SQLite.PerSecond), ratio(c.API.PerSecond, c.Fiber.PerSecond)
+		c.P99RatioToSQLite, c.P99RatioToFiber = ratio(c.API.P99Ms, c.SQLite.P99Ms), ratio(c.API.P99Ms, c.Fiber.P99Ms)
+	}
+	if srv != nil {
+		info := &ServerInfo{CPUSeconds: srv.cpuSeconds() - cpuBefore, ClientCPUSeconds: processCPU(os.Getpid()) - clientBefore}
+		client.CloseIdleConnections()
+		if err := srv.stop(); err != nil {
+			info.StopError = err.Error()
+		}
+		info.LogLevels, info.LogMessages = srv.log.counts()
+		info.TwilioAccepted, info.TwilioRefused = srv.twilio.accepted.Load(), srv.twilio.refused.Load()
+		rep.Server = info
+	}
+
+	after, err := readStored(ctx, cfg.db, sv.Slug, gen.markerKey)
+	if err != nil {
+		return nil, fmt.Errorf("reading the database after the run: %w", err)
+	}
+	rep.Verification = verify(st.acks, st.inDoubt, before, after, t.runID, gen.markerKey != "")
+	if srv != nil {
+		// The server has stopped: the whole file can be checked.
+		rep.Verification.Integrity = "ok"
+		if err := sqlite.CheckIntegrity(ctx, cfg.db); err != nil {
+			rep.Verification.Integrity = err.Error()
+			rep.Verification.Problems = append(rep.Verification.Problems, "the database fails PRAGMA integrity_check: "+err.Error())
+			rep.Verification.OK = false
+		}
+	}
+	rep.print(out)
+	if cfg.jsonOut != "" {
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return rep, err
+		}
+		if err := os.WriteFile(cfg.jsonOut, append(data, '\n'), 0o644); err != nil {
+			return rep, err
+		}
+	}
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
+	if !rep.Verification.OK {
+		return rep, errVerification
+	}
+	return rep, nil
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// fetchSurvey reads the survey's definition from the API, which the
+// answers are made from; it must be open.
+func fetchSurvey(ctx context.Context, client *http.Client, cfg *config) (*surveys.Survey, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.url+"/api/v1/surveys/"+cfg.survey, nil)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.token != "" {
+		req.Header.Set("Authorization", "Bearer "+cfg.token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reaching the server: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET /api/v1/surveys/%s: %d %s", cfg.survey, resp.StatusCode, body)
+	}
+	var got struct {
+		surveys.Survey
+		Open bool `json:"open"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		return nil, fmt.Errorf("reading survey %s: %w", cfg.survey, err)
+	}
+	if !got.Open {
+		return nil, fmt.Errorf("survey %s is not open: it takes no responses", cfg.survey)
+	}
+	return &got.Survey, nil
+}
