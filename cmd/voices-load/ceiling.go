@@ -109,7 +109,7 @@ func fiberCeiling(ctx context.Context, t *target, concurrency int, d, timeout ti
 	}
 	go app.Listener(ln)
 	defer app.Shutdown()
-	client := newHTTPClient(concurrency, timeout)
+	client := newHTTPClient(concurrency, timeout, nil)
 	defer client.CloseIdleConnections()
 	bare := *t
 	bare.base, bare.client = "http://"+ln.Addr().String(), client

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -83,12 +84,13 @@ func (w *worker) marker(kind string) string {
 
 // stats are one client's figures, or everyone's once merged.
 type stats struct {
-	rows    map[string]*series
-	errors  map[errorKey]int
-	acks    []ack
-	inDoubt map[string]bool // markers of submissions that failed once sent: they may be stored
-	repeats int             // texts sent twice
-	bytes   int64           // export bodies read
+	rows     map[string]*series
+	errors   map[errorKey]int
+	examples map[errorKey]string // the start of an answer with an unexpected status
+	acks     []ack
+	inDoubt  map[string]bool // markers of submissions that failed once sent: they may be stored
+	repeats  int             // texts sent twice
+	bytes    int64           // export bodies read
 }
 
 // series is the figures of one row of the report.
@@ -110,7 +112,7 @@ type ack struct {
 }
 
 func newStats() *stats {
-	return &stats{rows: map[string]*series{}, errors: map[errorKey]int{}, inDoubt: map[string]bool{}}
+	return &stats{rows: map[string]*series{}, errors: map[errorKey]int{}, examples: map[errorKey]string{}, inDoubt: map[string]bool{}}
 }
 
 func (s *stats) row(name string) *series {
@@ -131,6 +133,11 @@ func (s *stats) merge(o *stats) {
 	}
 	for k, n := range o.errors {
 		s.errors[k] += n
+	}
+	for k, e := range o.examples {
+		if _, ok := s.examples[k]; !ok {
+			s.examples[k] = e
+		}
 	}
 	s.acks = append(s.acks, o.acks...)
 	for m := range o.inDoubt {
@@ -160,7 +167,11 @@ var errStatus = errors.New("unexpected status")
 func (w *worker) do(req *http.Request, kind, step string, want int, keep bool, jar cookieJar) (*reply, error) {
 	jar.addTo(req)
 	start := time.Now()
-	resp, err := w.t.client.Do(req)
+	client := w.t.client
+	if kind == kindSMS && len(w.t.smsClients) > 0 {
+		client = w.t.smsClients[w.id%len(w.t.smsClients)]
+	}
+	resp, err := client.Do(req)
 	var r reply
 	if err == nil {
 		r.status, r.header = resp.StatusCode, resp.Header
@@ -181,7 +192,11 @@ func (w *worker) do(req *http.Request, kind, step string, want int, keep bool, j
 		return &r, err
 	}
 	if r.status != want {
-		w.st.errors[errorKey{kind, step, strconv.Itoa(r.status)}]++
+		k := errorKey{kind, step, strconv.Itoa(r.status)}
+		w.st.errors[k]++
+		if _, ok := w.st.examples[k]; !ok {
+			w.st.examples[k] = example(r.body)
+		}
 		return &r, fmt.Errorf("%w %d", errStatus, r.status)
 	}
 	return &r, nil
@@ -205,6 +220,19 @@ func countBody(r io.Reader) (size, lines int64, err error) {
 			return size, lines, err
 		}
 	}
+}
+
+// example is the start of a body, on one line, for the report: what the
+// server said when it refused.
+func example(body []byte) string {
+	if i := bytes.Index(body, []byte("<h1")); i >= 0 {
+		body = body[i:] // an HTML page: its heading says what went wrong
+	}
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if len(s) > 120 {
+		s = s[:120] + "..."
+	}
+	return s
 }
 
 // problem records something wrong with an answer that had the expected
@@ -283,11 +311,16 @@ func (j cookieJar) take(resp *http.Response) {
 
 // newHTTPClient is the client every kind of work, and the Fiber ceiling,
 // shares: keep-alive connections enough for every client, redirects not
-// followed (the form's 303s are checked, not chased).
-func newHTTPClient(concurrency int, timeout time.Duration) *http.Client {
+// followed (the form's 303s are checked, not chased). source, when not
+// nil, is the local address connections are made from.
+func newHTTPClient(concurrency int, timeout time.Duration, source net.IP) *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if source != nil {
+		dialer.LocalAddr = &net.TCPAddr{IP: source}
+	}
 	transport := &http.Transport{
 		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         dialer.DialContext,
 		MaxIdleConns:        2 * concurrency,
 		MaxIdleConnsPerHost: 2 * concurrency,
 		IdleConnTimeout:     90 * time.Second,

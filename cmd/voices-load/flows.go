@@ -32,10 +32,13 @@ import (
 type target struct {
 	base   string // http://host:port
 	client *http.Client
-	survey *surveys.Survey
-	gen    *answerGen
-	token  string // an officer's, for exports
-	runID  string
+	// smsClients, when there are any, send the webhooks instead of client,
+	// each client's from its own loopback address (--sms-sources).
+	smsClients []*http.Client
+	survey     *surveys.Survey
+	gen        *answerGen
+	token      string // an officer's, for exports
+	runID      string
 
 	twilioToken, publicURL, smsTo string
 	smsRepeat                     float64

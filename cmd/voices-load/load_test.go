@@ -63,7 +63,7 @@ func TestLoadSelfStarted(t *testing.T) {
 	jsonPath := filepath.Join(dir, "report.json")
 	var out, errOut bytes.Buffer
 	rep, err := run(context.Background(), []string{"--voices-bin", bin, "--dir", dir, "--duration", "2s", "--concurrency", "4",
-		"--mix", "web=2,api=3,sms=2,export=1", "--sms-repeat", "0.2", "--ceiling-duration", "300ms", "--json", jsonPath}, &out, &errOut)
+		"--mix", "web=2,api=3,sms=2,export=1", "--sms-repeat", "0.2", "--sms-sources", "2", "--ceiling-duration", "300ms", "--json", jsonPath}, &out, &errOut)
 	t.Log("\n" + out.String())
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
@@ -210,6 +210,9 @@ func TestParseConfig(t *testing.T) {
 		if _, err := parseConfig(args, io.Discard); err == nil {
 			t.Errorf("parseConfig(%q): got no error", args)
 		}
+	}
+	if _, err := sourceClients(&config{url: "http://voices.example.org", smsSources: 2}); err == nil {
+		t.Errorf("--sms-sources with a server that is not on 127.x: got no error")
 	}
 	c, err := parseConfig([]string{"--survey", demoSlug, "--duration", "1s"}, io.Discard)
 	if err != nil || !c.self() || c.concurrency != 50 || c.mix.String() != "web=2,api=5,sms=2,export=1" {

@@ -73,6 +73,7 @@ type config struct {
 	mix                         mix
 	timeout                     time.Duration
 	smsRepeat                   float64
+	smsSources                  int
 	ceilingDuration             time.Duration
 	voicesBin, dir              string
 	keep                        bool
@@ -104,6 +105,7 @@ func parseConfig(args []string, errOut io.Writer) (*config, error) {
 	mixFlag := fs.String("mix", "web=2,api=5,sms=2,export=1", "relative weights of the kinds: web (the HTML form), api (JSON), sms (a text conversation), export (CSV)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit of each HTTP request")
 	fs.Float64Var(&c.smsRepeat, "sms-repeat", 0.05, "share of texts sent twice with the same MessageSid, as Twilio does when it retries")
+	fs.IntVar(&c.smsSources, "sms-sources", 1, "send texts from this many loopback addresses (127.0.1.1 up), as Twilio sends from many; only with a server on 127.0.0.1")
 	fs.DurationVar(&c.ceilingDuration, "ceiling-duration", 10*time.Second, "how long to measure each ceiling (bare SQLite, bare Fiber) for; 0 skips them")
 	fs.StringVar(&c.voicesBin, "voices-bin", "", "without --url: the voices binary to run (default: go build ./cmd/voices)")
 	fs.StringVar(&c.dir, "dir", "", "where to make the temporary folder (databases for the server and the SQLite ceiling); default the system's")
@@ -130,6 +132,8 @@ func parseConfig(args []string, errOut io.Writer) (*config, error) {
 		return nil, fmt.Errorf("%w: give a --duration above 0 or a number of --requests", errUsage)
 	case c.smsRepeat < 0 || c.smsRepeat > 1:
 		return nil, fmt.Errorf("%w: --sms-repeat is a share from 0 to 1", errUsage)
+	case c.smsSources < 1 || c.smsSources > 250:
+		return nil, fmt.Errorf("%w: --sms-sources is from 1 to 250", errUsage)
 	case c.timeout <= 0:
 		return nil, fmt.Errorf("%w: --timeout must be above 0", errUsage)
 	}

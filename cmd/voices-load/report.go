@@ -27,6 +27,7 @@ type Report struct {
 	Rows              []Row         `json:"rows"`
 	Errors            []ErrorCount  `json:"errors"`
 	SMSRepeats        int           `json:"sms_repeats"`
+	SMSSources        int           `json:"sms_sources"` // addresses texts came from
 	ExportBytes       int64         `json:"export_bytes"`
 	Ceiling           *Ceiling      `json:"ceiling,omitempty"`
 	Verification      *Verification `json:"verification"`
@@ -51,10 +52,11 @@ type Row struct {
 
 // ErrorCount is how often one request failed one way.
 type ErrorCount struct {
-	Kind   string `json:"kind"`
-	Step   string `json:"step"`
-	Status string `json:"status"`
-	Count  int    `json:"count"`
+	Kind    string `json:"kind"`
+	Step    string `json:"step"`
+	Status  string `json:"status"`
+	Count   int    `json:"count"`
+	Example string `json:"example,omitempty"` // the start of one such answer
 }
 
 // Ceiling is the machine's, measured in the same run at the same
@@ -141,7 +143,7 @@ func rows(st *stats, m mix, elapsed time.Duration) []Row {
 func errorCounts(st *stats) []ErrorCount {
 	out := []ErrorCount{}
 	for k, n := range st.errors {
-		out = append(out, ErrorCount{k.Kind, k.Step, k.Status, n})
+		out = append(out, ErrorCount{k.Kind, k.Step, k.Status, n, st.examples[k]})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
@@ -189,7 +191,7 @@ func (r *Report) print(out io.Writer) {
 	fmt.Fprintln(out, "\n(done: submissions acknowledged with a reference, or exports read to the end; latency is per HTTP request;")
 	fmt.Fprintln(out, " web send is the POST that submits the form, sms final the text that completes a conversation)")
 	if r.SMSRepeats > 0 {
-		fmt.Fprintf(out, "texts sent twice with the same MessageSid: %d\n", r.SMSRepeats)
+		fmt.Fprintf(out, "texts sent twice with the same MessageSid: %d; texts came from %d address(es)\n", r.SMSRepeats, r.SMSSources)
 	}
 	if r.ExportBytes > 0 {
 		fmt.Fprintf(out, "exports read: %.1f MB\n", float64(r.ExportBytes)/1e6)
@@ -200,6 +202,12 @@ func (r *Report) print(out io.Writer) {
 	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(out, "  %-7s %-42s %-30s %d\n", e.Kind, e.Step, e.Status, e.Count)
+		if e.Example != "" {
+			fmt.Fprintf(out, "          e.g. %s\n", e.Example)
+		}
+		if e.Kind == kindSMS && e.Status == "429" && r.SMSSources <= 1 {
+			fmt.Fprintln(out, "          (all texts came from one address; Twilio sends from many: see --sms-sources)")
+		}
 	}
 	if c := r.Ceiling; c != nil {
 		fmt.Fprintf(out, "\nceiling of this machine, same run, %d clients, %.1f s each:\n", r.Concurrency, c.Seconds)

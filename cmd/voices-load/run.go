@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -42,8 +44,15 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 	}
 	rep.Target, rep.Survey = cfg.url, cfg.survey
 
-	client := newHTTPClient(cfg.concurrency, cfg.timeout)
+	client := newHTTPClient(cfg.concurrency, cfg.timeout, nil)
 	defer client.CloseIdleConnections()
+	smsClients, err := sourceClients(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range smsClients {
+		defer c.CloseIdleConnections()
+	}
 	sv, err := fetchSurvey(ctx, client, cfg)
 	if err != nil {
 		return nil, err
@@ -55,7 +64,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 	if cfg.mix.weight(kindSMS) > 0 && sv.SMS == nil {
 		return nil, fmt.Errorf("survey %s has no SMS keyword: leave sms out of --mix", sv.Slug)
 	}
-	t := &target{base: cfg.url, client: client, survey: sv, gen: gen, token: cfg.token,
+	t := &target{base: cfg.url, client: client, smsClients: smsClients, survey: sv, gen: gen, token: cfg.token,
 		runID: fmt.Sprintf("%08x", rng.Uint32()), twilioToken: cfg.twilioToken, publicURL: cfg.publicURL,
 		smsTo: cfg.smsTo, smsRepeat: cfg.smsRepeat, phoneBase: rng.Uint64N(1_000_000_000)}
 	before, err := readStored(ctx, cfg.db, sv.Slug, gen.markerKey)
@@ -100,7 +109,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 	rep.Seconds = elapsed.Seconds()
 	rep.Rows = rows(st, cfg.mix, elapsed)
 	rep.Errors = errorCounts(st)
-	rep.SMSRepeats, rep.ExportBytes = st.repeats, st.bytes
+	rep.SMSRepeats, rep.SMSSources, rep.ExportBytes = st.repeats, cfg.smsSources, st.bytes
 	if c := rep.Ceiling; c != nil {
 		c.API = makeRow("voices api", st.rows[kindAPI], elapsed, 0)
 		for _, e := range rep.Errors {
@@ -154,6 +163,24 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 		return rep, errVerification
 	}
 	return rep, nil
+}
+
+// sourceClients are the clients texts are sent with when they come from
+// several addresses (--sms-sources): each connects from its own loopback
+// address, which a server on 127.0.0.1 sees as another sender.
+func sourceClients(cfg *config) ([]*http.Client, error) {
+	if cfg.smsSources <= 1 {
+		return nil, nil
+	}
+	u, err := url.Parse(cfg.url)
+	if ip := net.ParseIP(u.Hostname()); err != nil || ip == nil || !ip.IsLoopback() || ip.To4() == nil {
+		return nil, fmt.Errorf("%w: --sms-sources needs a server on a 127.x address", errUsage)
+	}
+	var out []*http.Client
+	for i := range cfg.smsSources {
+		out = append(out, newHTTPClient(cfg.concurrency, cfg.timeout, net.IPv4(127, 0, 1, byte(i+1))))
+	}
+	return out, nil
 }
 
 func ratio(a, b float64) float64 {
