@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html"
 	"maps"
@@ -81,7 +82,7 @@ func apiFlow(ctx context.Context, w *worker) {
 	req.Header.Set("Content-Type", "application/json")
 	r, err := w.do(req, kindAPI, stepAPI, http.StatusCreated, true, nil)
 	if err != nil {
-		w.failed(kindAPI, marker, true)
+		w.failed(kindAPI, marker, mayBeStored(r, err))
 		return
 	}
 	var got struct {
@@ -211,7 +212,7 @@ func webFlow(ctx context.Context, w *worker) {
 			send.latencies = append(send.latencies, r.latency)
 			if err != nil {
 				send.failed++
-				w.failed(kindWeb, marker, true)
+				w.failed(kindWeb, marker, mayBeStored(r, err))
 				return
 			}
 			send.done++
@@ -258,6 +259,15 @@ func webFlow(ctx context.Context, w *worker) {
 	w.failed(kindWeb, marker, true)
 }
 
+// mayBeStored says whether a submission whose request failed this way
+// may have been stored: not when the server refused it (4xx), which
+// stores nothing; when the answer did not come (a timeout, a dropped
+// connection), when the server failed (5xx), or when a 2xx answer made no
+// sense.
+func mayBeStored(r *reply, err error) bool {
+	return !(errors.Is(err, errStatus) && r.status >= 400 && r.status < 500)
+}
+
 // location is where a redirect leads, as a path on the same server.
 func location(r *reply) (string, error) {
 	loc := r.header.Get("Location")
@@ -291,7 +301,7 @@ func smsFlow(ctx context.Context, w *worker) {
 	for turn := range maxSMSTurns {
 		msg, r, err := w.text(ctx, phone, text)
 		if err != nil {
-			w.failed(kindSMS, marker, true)
+			w.failed(kindSMS, marker, mayBeStored(r, err))
 			return
 		}
 		switch q := promptedQuestion(s, lang, def, msg); {

@@ -250,3 +250,22 @@ func TestAnswersDemo(t *testing.T) {
 		t.Errorf("promptedQuestion: got %v, want services", got)
 	}
 }
+
+func TestMayBeStored(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		err    error
+		want   bool
+	}{
+		{429, errStatus, false},
+		{403, errStatus, false},
+		{500, errStatus, true},
+		{200, errStatus, true}, // a 200 where a redirect was expected: unclear
+		{0, context.DeadlineExceeded, true},
+		{201, fmt.Errorf("not TwiML"), true},
+	} {
+		if got := mayBeStored(&reply{status: tt.status}, tt.err); got != tt.want {
+			t.Errorf("mayBeStored(%d, %v): got %v, want %v", tt.status, tt.err, got, tt.want)
+		}
+	}
+}

@@ -174,7 +174,7 @@ func verify(acks []ack, inDoubt map[string]bool, before, after []storedRow, runI
 		v.Problems = append(v.Problems, fmt.Sprintf("%d acknowledged references hold another submission's answers, e.g. %s", n, v.WrongContents[0]))
 	}
 	if n := len(v.Unexplained); n > 0 {
-		v.Problems = append(v.Problems, fmt.Sprintf("%d responses from this run were stored though no client was told so and none failed after sending, e.g. %s", n, v.Unexplained[0]))
+		v.Problems = append(v.Problems, fmt.Sprintf("%d responses from this run were stored though their submissions were refused (4xx) or never sent, e.g. %s", n, v.Unexplained[0]))
 	}
 	v.OK = len(v.Problems) == 0
 	return v
