@@ -140,8 +140,10 @@ func startSelf(ctx context.Context, cfg *config, errOut io.Writer) (s *selfServe
 		return s, fmt.Errorf("voices serve did not start listening within a minute; its log is %s", s.log.file.Name())
 	}
 	// Ready when the database answers.
+	probe := &http.Client{Timeout: 2 * time.Second}
+	defer probe.CloseIdleConnections()
 	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		resp, err := http.Get(s.url + "/readyz")
+		resp, err := probe.Get(s.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
