@@ -338,6 +338,9 @@ func (w *worker) text(ctx context.Context, phone, body string) (string, *reply, 
 	w.st.repeats++
 	again, _, err := w.textOnce(ctx, sid, phone, body)
 	if err != nil {
+		// Twilio sends again only when the first answer did not reach it,
+		// so the conversation stops here, with r (the first, a 200) as
+		// the reply that counts: what that text did may be stored.
 		return "", r, err
 	}
 	if again != msg {

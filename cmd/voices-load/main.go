@@ -106,7 +106,7 @@ func parseConfig(args []string, errOut io.Writer) (*config, error) {
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit of each HTTP request")
 	fs.Float64Var(&c.smsRepeat, "sms-repeat", 0.05, "share of texts sent twice with the same MessageSid, as Twilio does when it retries")
 	fs.IntVar(&c.smsSources, "sms-sources", 1, "send texts from this many loopback addresses (127.0.1.1 up), as Twilio sends from many; only with a server on 127.0.0.1")
-	fs.DurationVar(&c.ceilingDuration, "ceiling-duration", 10*time.Second, "how long to measure each ceiling (bare SQLite, bare Fiber) for; 0 skips them")
+	fs.DurationVar(&c.ceilingDuration, "ceiling-duration", 10*time.Second, "how long to measure each ceiling (bare SQLite, bare Fiber) for, before the load and again after it; 0 skips them")
 	fs.StringVar(&c.voicesBin, "voices-bin", "", "without --url: the voices binary to run (default: go build ./cmd/voices)")
 	fs.StringVar(&c.dir, "dir", "", "where to make the temporary folder (databases for the server and the SQLite ceiling); default the system's")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (database, server log) afterwards")

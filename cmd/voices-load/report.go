@@ -62,15 +62,17 @@ type ErrorCount struct {
 // Ceiling is the machine's, measured in the same run at the same
 // concurrency, and Voices' API submissions as a ratio to it.
 type Ceiling struct {
-	Seconds          float64 `json:"seconds"` // each was measured for
-	SQLite           Row     `json:"sqlite"`
-	Fiber            Row     `json:"fiber"`
-	API              Row     `json:"voices_api"`
-	RatioToSQLite    float64 `json:"ratio_to_sqlite"` // Voices API submissions/s ÷ bare inserts/s
-	RatioToFiber     float64 `json:"ratio_to_fiber"`  // ÷ bare Fiber requests/s
-	P99RatioToSQLite float64 `json:"p99_ratio_to_sqlite"`
-	P99RatioToFiber  float64 `json:"p99_ratio_to_fiber"`
-	MixedLoad        bool    `json:"mixed_load"` // the API shared the server with other kinds
+	Seconds          float64    `json:"seconds"` // each was measured for, before the load and after it
+	SQLite           Row        `json:"sqlite"`  // both measurements together
+	Fiber            Row        `json:"fiber"`
+	SQLiteRuns       [2]float64 `json:"sqlite_per_second_before_after"`
+	FiberRuns        [2]float64 `json:"fiber_per_second_before_after"`
+	API              Row        `json:"voices_api"`
+	RatioToSQLite    float64    `json:"ratio_to_sqlite"` // Voices API submissions/s ÷ bare inserts/s
+	RatioToFiber     float64    `json:"ratio_to_fiber"`  // ÷ bare Fiber requests/s
+	P99RatioToSQLite float64    `json:"p99_ratio_to_sqlite"`
+	P99RatioToFiber  float64    `json:"p99_ratio_to_fiber"`
+	MixedLoad        bool       `json:"mixed_load"` // the API shared the server with other kinds
 }
 
 // ServerInfo is what was seen of a server this command started.
@@ -210,10 +212,12 @@ func (r *Report) print(out io.Writer) {
 		}
 	}
 	if c := r.Ceiling; c != nil {
-		fmt.Fprintf(out, "\nceiling of this machine, same run, %d clients, %.1f s each:\n", r.Concurrency, c.Seconds)
+		fmt.Fprintf(out, "\nceiling of this machine, same run, %d clients, %.1f s before the load and %.1f s after it:\n", r.Concurrency, c.Seconds, c.Seconds)
 		printRows(out, []Row{c.SQLite, c.Fiber, c.API}, "done")
-		fmt.Fprintf(out, "(a) %s: bare SQLite, one transaction per insert, WAL, synchronous=FULL, one write connection, _txlock=immediate\n", kindSQLite)
-		fmt.Fprintf(out, "(b) %s: bare Fiber handler on 127.0.0.1 answering 201 with small JSON, same client code\n", kindFiber)
+		fmt.Fprintf(out, "(a) %s: bare SQLite, one transaction per insert, WAL, synchronous=FULL, one write connection, _txlock=immediate;\n    %.0f/s before, %.0f/s after\n",
+			kindSQLite, c.SQLiteRuns[0], c.SQLiteRuns[1])
+		fmt.Fprintf(out, "(b) %s: bare Fiber handler on 127.0.0.1 answering 201 with small JSON, same client code; %.0f/s before, %.0f/s after\n",
+			kindFiber, c.FiberRuns[0], c.FiberRuns[1])
 		fmt.Fprintf(out, "Voices API submissions: %.1f/s at p99 %.2f ms = %.2f× (a) and %.3f× (b) in throughput; p99 %.1f× (a) and %.1f× (b)\n",
 			c.API.PerSecond, c.API.P99Ms, c.RatioToSQLite, c.RatioToFiber, c.P99RatioToSQLite, c.P99RatioToFiber)
 		if c.MixedLoad {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/voices-uk/voices/surveys"
 	"github.com/voices-uk/voices/surveys/sqlite"
@@ -73,24 +74,13 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 	}
 
 	rep.LoadAverageBefore = loadAverage()
+	// The ceiling is measured before the load and again after it: the
+	// machine is shared, and the two say how much it changed meanwhile.
+	var ceiling [2]*ceilingRun
 	if cfg.ceilingDuration > 0 {
 		fmt.Fprintf(errOut, "voices-load: measuring the ceiling: bare SQLite inserts, then a bare Fiber handler, %s each\n", cfg.ceilingDuration)
-		dir, err := os.MkdirTemp(scratch, ".voices-load-ceiling-*")
-		if err != nil {
-			return nil, fmt.Errorf("a folder for the SQLite ceiling beside the database (or give --dir): %w", err)
-		}
-		sq, sqElapsed, err := sqliteCeiling(ctx, dir, cfg.concurrency, cfg.ceilingDuration, sampleBody(t), rng.Uint64())
-		os.RemoveAll(dir)
-		if err != nil {
+		if ceiling[0], err = measureCeiling(ctx, cfg, t, scratch, rng.Uint64()); err != nil {
 			return nil, err
-		}
-		fb, fbElapsed, err := fiberCeiling(ctx, t, cfg.concurrency, cfg.ceilingDuration, cfg.timeout, rng.Uint64())
-		if err != nil {
-			return nil, err
-		}
-		rep.Ceiling = &Ceiling{Seconds: cfg.ceilingDuration.Seconds(),
-			SQLite: makeRow(kindSQLite, sq.rows[kindSQLite], sqElapsed, len(sq.errors)),
-			Fiber:  makeRow(kindFiber, fb.rows[kindFiber], fbElapsed, len(fb.errors)),
 		}
 	}
 
@@ -110,6 +100,23 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 	rep.Rows = rows(st, cfg.mix, elapsed)
 	rep.Errors = errorCounts(st)
 	rep.SMSRepeats, rep.SMSSources, rep.ExportBytes = st.repeats, cfg.smsSources, st.bytes
+	if srv != nil {
+		info := &ServerInfo{CPUSeconds: srv.cpuSeconds() - cpuBefore, ClientCPUSeconds: processCPU(os.Getpid()) - clientBefore}
+		client.CloseIdleConnections()
+		if err := srv.stop(); err != nil {
+			info.StopError = err.Error()
+		}
+		info.LogLevels, info.LogMessages = srv.log.counts()
+		info.TwilioAccepted, info.TwilioRefused = srv.twilio.accepted.Load(), srv.twilio.refused.Load()
+		rep.Server = info
+	}
+	if cfg.ceilingDuration > 0 {
+		fmt.Fprintf(errOut, "voices-load: measuring the ceiling again\n")
+		if ceiling[1], err = measureCeiling(ctx, cfg, t, scratch, rng.Uint64()); err != nil {
+			return nil, err
+		}
+		rep.Ceiling = ceilingReport(ceiling, cfg.ceilingDuration)
+	}
 	if c := rep.Ceiling; c != nil {
 		c.API = makeRow("voices api", st.rows[kindAPI], elapsed, 0)
 		for _, e := range rep.Errors {
@@ -120,16 +127,6 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 		c.MixedLoad = len(cfg.mix) > 1 || cfg.mix[0].kind != kindAPI
 		c.RatioToSQLite, c.RatioToFiber = ratio(c.API.PerSecond, c.SQLite.PerSecond), ratio(c.API.PerSecond, c.Fiber.PerSecond)
 		c.P99RatioToSQLite, c.P99RatioToFiber = ratio(c.API.P99Ms, c.SQLite.P99Ms), ratio(c.API.P99Ms, c.Fiber.P99Ms)
-	}
-	if srv != nil {
-		info := &ServerInfo{CPUSeconds: srv.cpuSeconds() - cpuBefore, ClientCPUSeconds: processCPU(os.Getpid()) - clientBefore}
-		client.CloseIdleConnections()
-		if err := srv.stop(); err != nil {
-			info.StopError = err.Error()
-		}
-		info.LogLevels, info.LogMessages = srv.log.counts()
-		info.TwilioAccepted, info.TwilioRefused = srv.twilio.accepted.Load(), srv.twilio.refused.Load()
-		rep.Server = info
 	}
 
 	after, err := readStored(ctx, cfg.db, sv.Slug, gen.markerKey)
@@ -181,6 +178,56 @@ func sourceClients(cfg *config) ([]*http.Client, error) {
 		out = append(out, newHTTPClient(cfg.concurrency, cfg.timeout, net.IPv4(127, 0, 1, byte(i+1))))
 	}
 	return out, nil
+}
+
+// ceilingRun is one measurement of both ceilings.
+type ceilingRun struct {
+	sqlite, fiber               *stats
+	sqliteElapsed, fiberElapsed time.Duration
+}
+
+// measureCeiling measures the bare SQLite loop in a folder of its own in
+// dir, then the bare Fiber handler.
+func measureCeiling(ctx context.Context, cfg *config, t *target, dir string, seed uint64) (*ceilingRun, error) {
+	tmp, err := os.MkdirTemp(dir, ".voices-load-ceiling-*")
+	if err != nil {
+		return nil, fmt.Errorf("a folder for the SQLite ceiling beside the database (or give --dir): %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	var c ceilingRun
+	if c.sqlite, c.sqliteElapsed, err = sqliteCeiling(ctx, tmp, cfg.concurrency, cfg.ceilingDuration, sampleBody(t), seed); err != nil {
+		return nil, err
+	}
+	if c.fiber, c.fiberElapsed, err = fiberCeiling(ctx, t, cfg.concurrency, cfg.ceilingDuration, cfg.timeout, seed+1); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// ceilingReport puts the two measurements together: rates over both,
+// percentiles over every sample of both, and each one's rate.
+func ceilingReport(runs [2]*ceilingRun, each time.Duration) *Ceiling {
+	sq, fb := newStats(), newStats()
+	var sqElapsed, fbElapsed time.Duration
+	c := &Ceiling{Seconds: each.Seconds()}
+	for i, r := range runs {
+		sq.merge(r.sqlite)
+		fb.merge(r.fiber)
+		sqElapsed += r.sqliteElapsed
+		fbElapsed += r.fiberElapsed
+		c.SQLiteRuns[i] = makeRow(kindSQLite, r.sqlite.rows[kindSQLite], r.sqliteElapsed, 0).PerSecond
+		c.FiberRuns[i] = makeRow(kindFiber, r.fiber.rows[kindFiber], r.fiberElapsed, 0).PerSecond
+	}
+	count := func(s *stats) int {
+		n := 0
+		for _, v := range s.errors {
+			n += v
+		}
+		return n
+	}
+	c.SQLite = makeRow(kindSQLite, sq.rows[kindSQLite], sqElapsed, count(sq))
+	c.Fiber = makeRow(kindFiber, fb.rows[kindFiber], fbElapsed, count(fb))
+	return c
 }
 
 func ratio(a, b float64) float64 {
