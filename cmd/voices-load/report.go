@@ -261,7 +261,7 @@ func (r *Report) print(out io.Writer) {
 		}
 		fmt.Fprintf(out, "  each acknowledged submission stored exactly once, checked %s\n", checked)
 		fmt.Fprintf(out, "  lost %d, duplicated %d, wrong contents %d, unexplained %d\n", len(v.Lost), len(v.Duplicated), len(v.WrongContents), len(v.Unexplained))
-		fmt.Fprintf(out, "  failed after sending without an answer or with a 5xx (may be stored): %d, of which stored %d\n", v.InDoubt, v.StoredNotAcked)
+		fmt.Fprintf(out, "  in doubt (sent, then no answer, a 5xx, or Twilio's retry refused): %d, of which stored %d\n", v.InDoubt, v.StoredNotAcked)
 		if v.Integrity != "" {
 			fmt.Fprintf(out, "  PRAGMA integrity_check: %s\n", v.Integrity)
 		}
