@@ -103,6 +103,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (*Report, er
 	if srv != nil {
 		info := &ServerInfo{CPUSeconds: srv.cpuSeconds() - cpuBefore, ClientCPUSeconds: processCPU(os.Getpid()) - clientBefore}
 		client.CloseIdleConnections()
+		for _, c := range smsClients {
+			c.CloseIdleConnections()
+		}
 		if err := srv.stop(); err != nil {
 			info.StopError = err.Error()
 		}
