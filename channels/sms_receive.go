@@ -3,6 +3,7 @@ package channels
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 
 	"github.com/voices-uk/voices/surveys"
@@ -42,7 +43,10 @@ func (r *SMSReceiver) Receive(ctx context.Context, m IncomingSMS) (string, error
 		return reply, err
 	}
 	hash := r.Phones.Hash(m.From)
-	lock := &r.numbers[hash[0]%byte(len(r.numbers))]
+	// The hash is hex: two of its digits pick one of the stripes, so all
+	// 64 are used (one digit would give only 16).
+	stripe, _ := strconv.ParseUint(hash[:2], 16, 8)
+	lock := &r.numbers[int(stripe)%len(r.numbers)]
 	lock.Lock()
 	defer lock.Unlock()
 	for tries := 0; ; tries++ {

@@ -53,6 +53,13 @@ type errorBody struct {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
+		if fe.Code == http.StatusRequestTimeout {
+			// No request arrived in time on a new connection (fasthttp
+			// answers even then): a bare 408 and close, not a page with a
+			// cookie that no request asked for.
+			c.Set(fiber.HeaderConnection, "close")
+			return c.SendStatus(http.StatusRequestTimeout)
+		}
 		if fe.Code == http.StatusRequestEntityTooLarge {
 			// Say the limit of the route that refused it.
 			limit := s.bodyLimit

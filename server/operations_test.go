@@ -168,3 +168,20 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
+
+// A connection that sends nothing is closed when the read timeout passes,
+// with a bare 408: no page, no cookie.
+func TestIdleConnectionGetsNoPage(t *testing.T) {
+	f := newFixtureWith(t, server.Config{ReadTimeout: 300 * time.Millisecond})
+	addr := f.listen(t)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(conn)
+	if strings.Contains(string(got), "Set-Cookie") || strings.Contains(string(got), "<html") {
+		t.Errorf("an idle connection got %q, want at most a bare status and close", got)
+	}
+}

@@ -143,14 +143,10 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute in
 	staff.Get("/audit.csv", admin, s.exportAuditLog)
 
 	// Twilio's webhooks (signature-checked). Only refused requests count
-	// towards the limit: a forged flood is cut off, while Twilio's real
-	// messages (which it does not send again after a 429) never are.
-	webhookLimit := limiter.New(limiter.Config{
-		Max:                    webhookFailuresPerMinute,
-		Expiration:             time.Minute,
-		SkipSuccessfulRequests: true,
-		LimitReached:           s.tooManyPosts,
-	})
+	// towards the limit, after they are answered: a forged flood is cut
+	// off, while Twilio's real messages (which it does not send again after
+	// a 429) are never limited, however many arrive at once.
+	webhookLimit := newRefusalLimit(webhookFailuresPerMinute, time.Minute, s.tooManyPosts).handler
 	app.Post("/sms/twilio", webhookLimit, answerErrorsHere, s.smsInbound)
 	app.Post("/sms/twilio/status", webhookLimit, answerErrorsHere, s.smsStatus)
 
