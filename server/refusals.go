@@ -44,7 +44,7 @@ func (l *refusalLimit) handler(c *fiber.Ctx) error {
 		delete(l.counts, ip)
 		r = nil
 	}
-	over := r != nil && r.n >= l.max
+	over := l.max >= 0 && r != nil && r.n >= l.max
 	l.mu.Unlock()
 	if over {
 		return l.refused(c)

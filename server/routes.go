@@ -146,7 +146,7 @@ func (s *Server) routes(app *fiber.App, formPostsPerMinute, apiPostsPerMinute in
 	// towards the limit, after they are answered: a forged flood is cut
 	// off, while Twilio's real messages (which it does not send again after
 	// a 429) are never limited, however many arrive at once.
-	webhookLimit := newRefusalLimit(webhookFailuresPerMinute, time.Minute, s.tooManyPosts).handler
+	webhookLimit := newRefusalLimit(s.webhookRefusals, time.Minute, s.tooManyPosts).handler
 	app.Post("/sms/twilio", webhookLimit, answerErrorsHere, s.smsInbound)
 	app.Post("/sms/twilio/status", webhookLimit, answerErrorsHere, s.smsStatus)
 

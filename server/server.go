@@ -41,6 +41,10 @@ type Config struct {
 	// IP address (default 120; negative: no limit, e.g. behind a proxy that
 	// limits, or for load tests).
 	APIPostsPerMinute int
+	// WebhookRefusalsPerMinute limits refused Twilio webhook requests from
+	// one IP address (default 30; negative: no limit, for tests that send
+	// forged and real requests from one address).
+	WebhookRefusalsPerMinute int
 	// Location is the time zone dates are shown in (default Europe/London).
 	Location *time.Location
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
@@ -86,6 +90,8 @@ type Server struct {
 	// metrics are served at /metrics (see metrics.go).
 	metrics      *metrics
 	metricsToken string
+	// webhookRefusals: refused webhook requests allowed per address per minute (negative: any).
+	webhookRefusals int
 
 	bodyLimit, importLimit int
 	imports                importJobs
@@ -207,6 +213,10 @@ func New(cfg Config, svc *surveys.Service) (*fiber.App, error) {
 	if cfg.APIPostsPerMinute == 0 {
 		cfg.APIPostsPerMinute = DefaultAPIPostsPerMinute
 	}
+	if cfg.WebhookRefusalsPerMinute == 0 {
+		cfg.WebhookRefusalsPerMinute = webhookFailuresPerMinute
+	}
+	s.webhookRefusals = cfg.WebhookRefusalsPerMinute
 	s.routes(app, cfg.FormPostsPerMinute, cfg.APIPostsPerMinute)
 	return app, nil
 }

@@ -169,7 +169,7 @@ func newSMSFixture(tb testing.TB, o smsOptions) *smsFixture {
 	if !o.noReceiver {
 		cfg.Receiver = &channels.SMSReceiver{Service: svc, Phones: phones, Engine: &channels.SMSEngine{Tr: tr, Council: smsCouncil}}
 	}
-	app, err := server.New(server.Config{APIPostsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: o.publicURL,
+	app, err := server.New(server.Config{APIPostsPerMinute: -1, WebhookRefusalsPerMinute: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: o.publicURL,
 		TrustedProxies: o.trustedProxies, FormPostsPerMinute: 100000, SMS: cfg, Email: o.email}, svc)
 	if err != nil {
 		tb.Fatal(err)
